@@ -1,0 +1,15 @@
+# Cross build for aarch64 with Debian's gcc-aarch64-linux-gnu:
+#   cmake -S . -B build-aarch64 -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
+set(CMAKE_AR aarch64-linux-gnu-ar CACHE FILEPATH "")
+set(CMAKE_RANLIB aarch64-linux-gnu-ranlib CACHE FILEPATH "")
+set(CMAKE_STRIP aarch64-linux-gnu-strip CACHE FILEPATH "")
+# Debian's multiarch paths for arm64 -dev packages (libubootenv-dev:arm64, zlib1g-dev:arm64)
+set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
+set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu)
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY BOTH)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
+set(PAIOS_DEPS_TARGET aarch64)

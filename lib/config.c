@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "macro.h"
+#include "parse-util.h"
+
+enum option_type { OPT_PATH, OPT_STRING, OPT_SECONDS, OPT_BOOL, OPT_FAILURE, OPT_MODULES };
+
+struct option {
+        const char *group;
+        const char *key;
+        enum option_type type;
+        size_t offset;
+        size_t size;      /* buffer size for OPT_PATH and OPT_STRING */
+        unsigned max;     /* upper bound for OPT_SECONDS */
+        const char *def;  /* default, as written in the file */
+        const char *help;
+};
+
+#define FIELD(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
+
+static const struct option options[] = {
+        {"boot", "system-conf", OPT_PATH, FIELD(system_conf), 0, "/etc/rauc/system.conf",
+         "RAUC's system.conf inside the initramfs (a copy of the rootfs's own)"},
+        {"boot", "init", OPT_PATH, FIELD(init), 0, "",
+         "the real init in the slot; empty: /sbin/init, /etc/init, /bin/init as the kernel tries them; init= overrides"},
+        {"boot", "device-timeout", OPT_SECONDS, FIELD(device_timeout_s), 3600, "30",
+         "seconds to wait for the root device; rootdelay= overrides, rootwait waits without a limit"},
+        {"boot", "failure-action", OPT_FAILURE, FIELD(failure_action), 0, "reboot",
+         "what a boot that cannot go on does: reboot, shell (busybox on the console, then reboot) or halt"},
+        {"boot", "failure-delay", OPT_SECONDS, FIELD(failure_delay_s), 600, "5",
+         "seconds between the failure message and the reboot or halt, so the console shows it"},
+        {"boot", "debug", OPT_BOOL, FIELD(debug), 0, "false", "log debug messages to the console too"},
+        {"modules", "load", OPT_MODULES, FIELD(modules), 0, "",
+         "modules (names or aliases) loaded before anything else, with their dependencies and softdeps"},
+        {"modules", "include", OPT_STRING, FIELD(modules_include), 0, "",
+         "modules packed into the initramfs by mkinitramfs but loaded only when a device asks for them (coldplug)"},
+        {"modules", "coldplug", OPT_BOOL, FIELD(coldplug), 0, "true",
+         "load the modules that present devices ask for (their modalias), and those of devices that appear later"},
+        {"overlay", "tmpfs-size", OPT_STRING, FIELD(tmpfs_size), 0, "50%",
+         "size= of the tmpfs holding the overlay's upper layer"},
+        {"watchdog", "device", OPT_PATH, FIELD(watchdog_device), 0, "/dev/watchdog", "the watchdog device to arm"},
+        {"watchdog", "timeout", OPT_SECONDS, FIELD(watchdog_timeout_s), 3600, "60",
+         "watchdog timeout in seconds, armed as soon as the driver is loaded; 0: do not arm"},
+        {"watchdog", "required", OPT_BOOL, FIELD(watchdog_required), 0, "false",
+         "fail the boot when the watchdog cannot be armed (otherwise a warning)"},
+};
+
+static const char *const failure_names[] = {
+        [FAILURE_REBOOT] = "reboot",
+        [FAILURE_SHELL] = "shell",
+        [FAILURE_HALT] = "halt",
+};
+
+const char *failure_action_name(enum failure_action a) {
+        return (size_t)a < ELEMENTSOF(failure_names) ? failure_names[a] : "?";
+}
+
+static bool module_name_is_valid(const char *s, size_t n) {
+        /* names and aliases: no path, no shell or glob characters beyond kmod's alias set */
+        if (n == 0 || n >= CONFIG_MODULE_NAME_MAX)
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                char c = s[i];
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                      c == '-' || c == ':' || c == '*' || c == '.'))
+                        return false;
+        }
+        return true;
+}
+
+/* Set one option from its text; -EINVAL/-ERANGE/-ENAMETOOLONG with the reason in d. */
+static int option_set(struct config *c, const struct option *o, const char *value, struct diag *d) {
+        void *field = (char *)c + o->offset;
+        int r;
+
+        switch (o->type) {
+        case OPT_PATH:
+                if (value[0] && value[0] != '/')
+                        return diag_fail(d, -EINVAL, "%s.%s=%.64s is not an absolute path", o->group, o->key, value);
+                if (strstr(value, "/../") || (strlen(value) >= 3 && strcmp(value + strlen(value) - 3, "/..") == 0))
+                        return diag_fail(d, -EINVAL, "%s.%s=%.64s contains \"..\"", o->group, o->key, value);
+                /* fall through */
+        case OPT_STRING:
+                if (copy_string(field, o->size, value) < 0)
+                        return diag_fail(d, -ENAMETOOLONG, "%s.%s is longer than %zu bytes", o->group, o->key,
+                                         o->size - 1);
+                return 0;
+        case OPT_SECONDS:
+                r = parse_uint(value, 0, o->max, field);
+                if (r < 0)
+                        return diag_fail(d, r, "%s.%s=%.32s is not a number of seconds (0..%u)", o->group, o->key,
+                                         value, o->max);
+                return 0;
+        case OPT_BOOL:
+                if (parse_bool(value, field) < 0)
+                        return diag_fail(d, -EINVAL, "%s.%s=%.32s is not a boolean", o->group, o->key, value);
+                return 0;
+        case OPT_FAILURE:
+                for (size_t i = 0; i < ELEMENTSOF(failure_names); i++)
+                        if (strcmp(value, failure_names[i]) == 0) {
+                                *(enum failure_action *)field = (enum failure_action)i;
+                                return 0;
+                        }
+                return diag_fail(d, -EINVAL, "%s.%s=%.32s is none of reboot, shell, halt", o->group, o->key, value);
+        case OPT_MODULES: {
+                /* a white-space or comma separated list, replacing the previous one */
+                char names[CONFIG_MODULES_MAX][CONFIG_MODULE_NAME_MAX];
+                size_t n = 0;
+                for (const char *p = value; *p;) {
+                        size_t skip = strspn(p, " \t,");
+                        p += skip;
+                        size_t len = strcspn(p, " \t,");
+                        if (len == 0)
+                                break;
+                        if (!module_name_is_valid(p, len))
+                                return diag_fail(d, -EINVAL, "%s.%s: \"%.*s\" is not a module name", o->group, o->key,
+                                                 (int)(len > 64 ? 64 : len), p);
+                        if (n >= CONFIG_MODULES_MAX)
+                                return diag_fail(d, -E2BIG, "%s.%s lists more than %d modules", o->group, o->key,
+                                                 CONFIG_MODULES_MAX);
+                        memcpy(names[n], p, len);
+                        names[n++][len] = '\0';
+                        p += len;
+                }
+                memcpy(c->modules, names, sizeof names);
+                c->n_modules = n;
+                return 0;
+        }
+        }
+        return -EINVAL;
+}
+
+void config_defaults(struct config *c) {
+        *c = (struct config){0};
+        for (size_t i = 0; i < ELEMENTSOF(options); i++) {
+                int r = option_set(c, &options[i], options[i].def, NULL);
+                (void)r; /* the defaults are constants, checked by the unit tests */
+        }
+}
+
+static const struct option *option_find(const char *group, size_t group_len, const char *key) {
+        for (size_t i = 0; i < ELEMENTSOF(options); i++)
+                if (strlen(options[i].group) == group_len && strncmp(options[i].group, group, group_len) == 0 &&
+                    strcmp(options[i].key, key) == 0)
+                        return &options[i];
+        return NULL;
+}
+
+int config_apply_keyfile(struct config *c, const struct keyfile *kf, struct diag *d) {
+        for (size_t i = 0; i < kf->n_entries; i++) {
+                const struct keyfile_entry *e = &kf->entries[i];
+                const struct option *o = option_find(e->group, strlen(e->group), e->key);
+                if (!o) {
+                        diag_warn(d, "configuration line %u: unknown option [%.32s] %.32s, ignored", e->line, e->group,
+                                  e->key);
+                        continue;
+                }
+                int r = option_set(c, o, e->value, d);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+void config_apply_cmdline(struct config *c, const struct kcmdline *cmdline, struct diag *d) {
+        const size_t plen = strlen(CMDLINE_PREFIX);
+        for (size_t i = 0; i < cmdline->n_params; i++) {
+                const struct kparam *p = &cmdline->params[i];
+                if (strncmp(p->key, CMDLINE_PREFIX, plen) != 0)
+                        continue;
+                const char *name = p->key + plen;
+                const char *dot = strchr(name, '.');
+                const struct option *o = dot ? option_find(name, (size_t)(dot - name), dot + 1) : NULL;
+                if (!o) {
+                        diag_warn(d, "unknown option %.64s on the command line, ignored", p->key);
+                        continue;
+                }
+                /* a bare paios.boot.debug means true, as for kernel flags */
+                const char *value = p->value ? p->value : (o->type == OPT_BOOL ? "true" : NULL);
+                if (!value) {
+                        diag_warn(d, "%.64s needs a value, ignored", p->key);
+                        continue;
+                }
+                struct config saved = *c;
+                struct diag why = {0};
+                if (option_set(c, o, value, &why) < 0) {
+                        *c = saved;
+                        diag_warn(d, "%s on the command line, ignored", why.error);
+                }
+        }
+}
+
+void config_describe(config_print_fn fn, void *userdata) {
+        for (size_t i = 0; i < ELEMENTSOF(options); i++)
+                fn(userdata, options[i].group, options[i].key, options[i].def, options[i].help);
+}

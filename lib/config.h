@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* paios-init's own configuration: /etc/paios-init.conf in the initramfs (key-file format),
+ * every key overridable on the kernel command line as paios.<group>.<key>=<value>. One
+ * table describes every option (config.c), so the file reader, the command-line reader and
+ * the documentation cannot drift apart. Pure. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cmdline.h"
+#include "diag.h"
+#include "keyfile.h"
+
+enum {
+        CONFIG_PATH_MAX = 256,
+        CONFIG_MODULES_MAX = 64,
+        CONFIG_MODULE_NAME_MAX = 64,
+};
+
+#define CONFIG_DEFAULT_PATH "/etc/paios-init.conf"
+#define CMDLINE_PREFIX "paios."
+
+enum failure_action {
+        FAILURE_REBOOT, /* default: the bootloader's boot counter then falls back */
+        FAILURE_SHELL,  /* busybox shell on the console, then reboot when it exits */
+        FAILURE_HALT,   /* power off: for test benches */
+};
+
+struct config {
+        /* [boot] */
+        char system_conf[CONFIG_PATH_MAX];
+        char init[CONFIG_PATH_MAX];          /* "" = the kernel's order: /sbin/init /etc/init /bin/init */
+        unsigned device_timeout_s;           /* rootdelay= overrides; rootwait lifts the limit */
+        enum failure_action failure_action;
+        unsigned failure_delay_s;
+        bool debug;
+        /* [modules] */
+        char modules[CONFIG_MODULES_MAX][CONFIG_MODULE_NAME_MAX];
+        size_t n_modules;
+        char modules_include[1024];          /* for mkinitramfs only: packed, loaded by coldplug */
+        bool coldplug;
+        /* [overlay] */
+        char tmpfs_size[32];                 /* size= of the tmpfs that holds the upper layer */
+        /* [watchdog] */
+        char watchdog_device[CONFIG_PATH_MAX];
+        unsigned watchdog_timeout_s;         /* 0 = do not arm */
+        bool watchdog_required;
+};
+
+void config_defaults(struct config *c);
+
+/* Apply a parsed configuration file. Unknown groups or keys are warnings (a newer file on
+ * an older init must still boot); a bad value is an error naming group, key and value. */
+int config_apply_keyfile(struct config *c, const struct keyfile *kf, struct diag *d);
+
+/* Apply paios.<group>.<key>=<value> options from the command line. A bad value or an
+ * unknown key is a warning and is ignored: the configuration in the image stays in force
+ * rather than failing a boot over a typo typed into a bootloader prompt. */
+void config_apply_cmdline(struct config *c, const struct kcmdline *cmdline, struct diag *d);
+
+const char *failure_action_name(enum failure_action a);
+
+/* Print every option with its group, default and meaning (for --help-config and docs). */
+typedef void (*config_print_fn)(void *userdata, const char *group, const char *key, const char *def,
+                                const char *help);
+void config_describe(config_print_fn fn, void *userdata);

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* The boot, decided before anything is done: which slot, which device, which modules,
+ * each mount with source, target, type and options, the watchdog and what a failure does.
+ * Pure: built from parsed inputs, so every decision is unit-tested and `init --dry-run`
+ * prints exactly what a boot would do. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cmdline.h"
+#include "config.h"
+#include "devspec.h"
+#include "diag.h"
+#include "rauc-conf.h"
+
+/* Where things are, documented in the README: all of /run moves into the new root, so the
+ * read-only slot and the overlay's upper layer stay visible to the booted system. */
+#define PAIOS_RUN_DIR "/run/paios"
+#define PAIOS_SLOT_DIR "/run/paios/slot"       /* the slot, mounted read-only */
+#define PAIOS_OVERLAY_DIR "/run/paios/overlay" /* tmpfs: upper/ and work/ */
+#define PAIOS_SYSROOT "/sysroot"                /* the overlay, switched to as / */
+#define PAIOS_VOLATILE_ROOT "/run/systemd/volatile-root" /* systemd finds the root device here */
+
+enum { PLAN_STEPS_MAX = 32, PLAN_OPTIONS_MAX = 1200 };
+
+struct boot_plan {
+        char slot[RAUC_NAME_MAX];      /* bootname from rauc.slot=, "" with only root= */
+        char slot_name[RAUC_NAME_MAX]; /* its system.conf name ("rootfs.0"), "" if unknown */
+        struct devspec root;           /* the device to wait for and mount */
+        const char *root_origin;       /* "root=" or "system.conf" */
+        char fstype[32];               /* "" = ask blkid */
+        char rootflags[CMDLINE_VALUE_MAX + 1];
+        int device_timeout_ms;         /* -1: wait without a limit (rootwait) */
+        char init[CONFIG_PATH_MAX];    /* "" = try /sbin/init, /etc/init, /bin/init */
+        const struct config *config;   /* modules, watchdog, failure action */
+};
+
+/* Decide the boot. rauc may be NULL when system.conf could not be read: then root= must
+ * name the device. Errors name the cause (unknown bootname, neither rauc.slot= nor root=,
+ * an unparsable device name). */
+int plan_build(const struct boot_args *args, const struct config *cfg, const struct rauc_system *rauc,
+               struct boot_plan *ret, struct diag *d);
+
+enum step_kind { STEP_MKDIR, STEP_MOUNT, STEP_SYMLINK };
+
+struct mount_step {
+        enum step_kind kind;
+        const char *what;              /* for log lines: "slot", "overlay", ... */
+        char source[DEVSPEC_VALUE_MAX]; /* MOUNT: device or name; SYMLINK: link target */
+        char target[CONFIG_PATH_MAX];   /* relative to the root the executor is given */
+        char fstype[32];
+        char options[PLAN_OPTIONS_MAX]; /* mount(8) option string, parsed by libmount */
+        bool block_device_ro;           /* BLKROSET on source before mounting */
+        unsigned mode;                  /* MKDIR */
+};
+
+/* The mounts that build the new root on the resolved device, in order. */
+int plan_mounts(const struct boot_plan *p, const char *root_device, struct mount_step *steps, size_t max,
+                size_t *ret_n, struct diag *d);
+
+/* The kernel's order for a real init when none is given (init/main.c in Linux). */
+extern const char *const plan_default_inits[3];

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+#include "rauc-conf.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "macro.h"
+#include "parse-util.h"
+
+static struct rauc_slot *slot_for_group(struct rauc_system *sys, const char *name) {
+        for (size_t i = 0; i < sys->n_slots; i++)
+                if (strcmp(sys->slots[i].name, name) == 0)
+                        return &sys->slots[i];
+        if (sys->n_slots >= RAUC_SLOTS_MAX)
+                return NULL;
+        struct rauc_slot *s = &sys->slots[sys->n_slots++];
+        (void)copy_string(s->name, sizeof s->name, name);
+        return s;
+}
+
+static int copy_field(char *buf, size_t n, const char *group, const char *key, const char *value,
+                      struct diag *d) {
+        if (copy_string(buf, n, value) < 0)
+                return diag_fail(d, -ENAMETOOLONG, "[%s] %s= is longer than %zu bytes", group, key, n - 1);
+        return 0;
+}
+
+int rauc_system_parse(const char *text, size_t len, struct rauc_system *ret, struct diag *d) {
+        struct keyfile kf;
+        int r = keyfile_parse(text, len, &kf, d);
+        if (r < 0)
+                return r;
+
+        /* the structure is large: build it in place, so a failed parse leaves *ret as is
+         * only in the sense that the caller must not use it */
+        _cleanup_free_ struct rauc_system *sys = calloc(1, sizeof *sys);
+        if (!sys) {
+                keyfile_free(&kf);
+                return -ENOMEM;
+        }
+
+        const char *compatible = keyfile_get(&kf, "system", "compatible");
+        const char *bootloader = keyfile_get(&kf, "system", "bootloader");
+        if (!compatible || !bootloader) {
+                r = diag_fail(d, -EINVAL, "[system] needs compatible= and bootloader=");
+                goto out;
+        }
+        r = copy_field(sys->compatible, sizeof sys->compatible, "system", "compatible", compatible, d);
+        if (r < 0)
+                goto out;
+        r = copy_field(sys->bootloader, sizeof sys->bootloader, "system", "bootloader", bootloader, d);
+        if (r < 0)
+                goto out;
+
+        for (size_t i = 0; i < kf.n_entries; i++) {
+                const struct keyfile_entry *e = &kf.entries[i];
+                if (strncmp(e->group, "slot.", 5) != 0)
+                        continue;
+                const char *name = e->group + 5;
+                /* RAUC names slots <class>.<index> */
+                const char *dot = strrchr(name, '.');
+                if (!dot || dot == name || !dot[1] || strlen(name) >= RAUC_NAME_MAX) {
+                        r = diag_fail(d, -EINVAL, "[%.80s] is not a slot name of the form slot.<class>.<index>", e->group);
+                        goto out;
+                }
+                struct rauc_slot *s = slot_for_group(sys, name);
+                if (!s) {
+                        r = diag_fail(d, -E2BIG, "more than %d slots", RAUC_SLOTS_MAX);
+                        goto out;
+                }
+                /* keyfile_get() semantics: a repeated key's last value wins, so later
+                 * entries simply overwrite */
+                if (strcmp(e->key, "device") == 0)
+                        r = copy_field(s->device, sizeof s->device, e->group, e->key, e->value, d);
+                else if (strcmp(e->key, "bootname") == 0)
+                        r = copy_field(s->bootname, sizeof s->bootname, e->group, e->key, e->value, d);
+                else if (strcmp(e->key, "type") == 0)
+                        r = copy_field(s->type, sizeof s->type, e->group, e->key, e->value, d);
+                else if (strcmp(e->key, "parent") == 0)
+                        r = copy_field(s->parent, sizeof s->parent, e->group, e->key, e->value, d);
+                if (r < 0)
+                        goto out;
+        }
+
+        for (size_t i = 0; i < sys->n_slots; i++) {
+                const struct rauc_slot *s = &sys->slots[i];
+                if (!s->device[0]) {
+                        r = diag_fail(d, -EINVAL, "[slot.%s] has no device=", s->name);
+                        goto out;
+                }
+                if (s->bootname[0] && !bootname_is_valid(s->bootname)) {
+                        r = diag_fail(d, -EINVAL, "[slot.%s] bootname=%s is not a valid bootname", s->name, s->bootname);
+                        goto out;
+                }
+                for (size_t j = 0; j < i; j++)
+                        if (s->bootname[0] && strcmp(s->bootname, sys->slots[j].bootname) == 0) {
+                                r = diag_fail(d, -ENOTUNIQ, "slots %s and %s share bootname %s", sys->slots[j].name,
+                                              s->name, s->bootname);
+                                goto out;
+                        }
+        }
+
+        *ret = *sys;
+        r = 0;
+out:
+        keyfile_free(&kf);
+        return r;
+}
+
+int rauc_system_find_bootname(const struct rauc_system *sys, const char *bootname,
+                              const struct rauc_slot **ret, struct diag *d) {
+        char known[256] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < sys->n_slots; i++) {
+                const struct rauc_slot *s = &sys->slots[i];
+                if (!s->bootname[0])
+                        continue;
+                if (strcmp(s->bootname, bootname) == 0) {
+                        *ret = s;
+                        return 0;
+                }
+                int n = snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", s->bootname);
+                if (n > 0 && (size_t)n < sizeof known - used)
+                        used += (size_t)n;
+        }
+        return diag_fail(d, -ENOENT, "no slot in system.conf has bootname \"%s\" (bootnames: %s)", bootname,
+                         used ? known : "none");
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+#include "failure.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/reboot.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "parse-util.h"
+
+void console_attach(const char *root) {
+        if (fcntl(STDIN_FILENO, F_GETFD) >= 0 && fcntl(STDOUT_FILENO, F_GETFD) >= 0 &&
+            fcntl(STDERR_FILENO, F_GETFD) >= 0)
+                return;
+        char p[PATH_MAX];
+        if (path_join_root(p, sizeof p, root, "/dev/console") < 0)
+                return;
+        int fd = open(p, O_RDWR | O_NOCTTY); /* not close-on-exec: it is meant for the children */
+        if (fd < 0)
+                return;
+        for (int i = 0; i <= 2; i++)
+                if (fcntl(i, F_GETFD) < 0)
+                        (void)dup2(fd, i);
+        if (fd > 2)
+                (void)close(fd);
+}
+
+static void run_shell(const char *root) {
+        char sh[PATH_MAX], console[PATH_MAX];
+        if (path_join_root(sh, sizeof sh, root, "/bin/busybox") < 0 ||
+            path_join_root(console, sizeof console, root, "/dev/console") < 0)
+                return;
+        log_notice("starting a rescue shell on the console; the system reboots when it exits");
+        pid_t pid = fork();
+        if (pid < 0) {
+                log_err("rescue shell: fork: %s", strerror(errno));
+                return;
+        }
+        if (pid == 0) {
+                (void)setsid();
+                int fd = open(console, O_RDWR);
+                if (fd >= 0) {
+                        (void)ioctl(fd, TIOCSCTTY, 1);
+                        (void)dup2(fd, 0);
+                        (void)dup2(fd, 1);
+                        (void)dup2(fd, 2);
+                }
+                execl(sh, "sh", (char *)NULL);
+                _exit(127);
+        }
+        /* as PID 1, reap whatever the shell leaves behind too */
+        for (;;) {
+                pid_t w = wait(NULL);
+                if (w == pid || (w < 0 && errno == ECHILD))
+                        break;
+        }
+}
+
+static void sleep_seconds(unsigned s) {
+        struct timespec ts = {.tv_sec = s};
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
+}
+
+void failure_act(const char *root, enum failure_action action, unsigned delay_s) {
+        if (action == FAILURE_SHELL)
+                run_shell(root);
+        int cmd = action == FAILURE_HALT ? RB_POWER_OFF : RB_AUTOBOOT;
+        const char *what = action == FAILURE_HALT ? "powering off" : "rebooting";
+        if (action != FAILURE_SHELL && delay_s > 0) {
+                log_notice("%s in %u s", what, delay_s);
+                sleep_seconds(delay_s);
+        }
+        log_notice("%s now", what);
+        sync();
+        for (;;) {
+                (void)reboot(cmd);
+                /* unreachable unless the kernel refused: say so, and keep saying it */
+                log_err("%s failed: %s; retrying in 60 s", what, strerror(errno));
+                sleep_seconds(60);
+        }
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "macro.h"
+#include "parse-util.h"
+
+int read_file_at_root(const char *root, const char *path, size_t max, char **ret, size_t *ret_len) {
+        char p[PATH_MAX];
+        int r = path_join_root(p, sizeof p, root, path);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        /* files under /proc and /sys report size 0: read until EOF, up to max */
+        size_t cap = 4096, len = 0;
+        _cleanup_free_ char *buf = malloc(cap + 1);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                if (len == cap) {
+                        if (cap > max)
+                                return -EFBIG;
+                        cap *= 2;
+                        char *grown = realloc(buf, cap + 1);
+                        if (!grown)
+                                return -ENOMEM;
+                        buf = grown;
+                }
+                ssize_t n = read(fd, buf + len, cap - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return negative_errno();
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+                if (len > max)
+                        return -EFBIG;
+        }
+        buf[len] = '\0';
+        *ret = TAKE_PTR(buf);
+        if (ret_len)
+                *ret_len = len;
+        return 0;
+}
+
+int write_file_at_root(const char *root, const char *path, const char *s) {
+        char p[PATH_MAX];
+        int r = path_join_root(p, sizeof p, root, path);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        size_t n = strlen(s);
+        ssize_t w = write(fd, s, n);
+        if (w < 0)
+                return negative_errno();
+        return (size_t)w == n ? 0 : -EIO;
+}
+
+int mkdir_p_at_root(const char *root, const char *path, unsigned mode) {
+        char p[PATH_MAX];
+        int r = path_join_root(p, sizeof p, root, path);
+        if (r < 0)
+                return r;
+        size_t skip = strcmp(root, "/") == 0 ? 1 : strlen(root) + 1; /* the root itself exists */
+        for (char *s = p + skip;; s++) {
+                if (*s != '/' && *s != '\0')
+                        continue;
+                char saved = *s;
+                *s = '\0';
+                if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST)
+                        return negative_errno();
+                *s = saved;
+                if (!saved)
+                        break;
+        }
+        struct stat st;
+        if (stat(p, &st) < 0)
+                return negative_errno();
+        return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}

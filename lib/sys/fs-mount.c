@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+#include "fs-mount.h"
+
+#include <blkid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmount.h>
+#include <limits.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "macro.h"
+#include "parse-util.h"
+
+/* The API filesystems, as systemd mounts them (src/shared/mount-setup.c). */
+static const struct api_mount {
+        const char *source, *target, *fstype;
+        unsigned long flags;
+        const char *data;
+} api_mounts[] = {
+        {"proc", "/proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL},
+        {"sysfs", "/sys", "sysfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL},
+        {"devtmpfs", "/dev", "devtmpfs", MS_NOSUID | MS_STRICTATIME, "mode=0755"},
+        /* /run moves into the new root and systemd keeps it: give it systemd's options */
+        {"tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=0755,size=20%,nr_inodes=800k"},
+};
+
+static int is_mount_point(const char *path) {
+        struct stat st, parent;
+        char up[PATH_MAX];
+        if (snprintf(up, sizeof up, "%s/..", path) >= (int)sizeof up)
+                return -ENAMETOOLONG;
+        if (stat(path, &st) < 0 || stat(up, &parent) < 0)
+                return negative_errno();
+        /* a different device than the parent: something is mounted there (true for the
+         * API filesystems, which are never bind mounts of their parent) */
+        return st.st_dev != parent.st_dev;
+}
+
+int mount_api_filesystems(const char *root, struct diag *d) {
+        for (size_t i = 0; i < ELEMENTSOF(api_mounts); i++) {
+                const struct api_mount *m = &api_mounts[i];
+                char target[PATH_MAX];
+                int r = path_join_root(target, sizeof target, root, m->target);
+                if (r < 0)
+                        return diag_fail(d, r, "mount %s: path too long", m->target);
+                r = mkdir_p_at_root(root, m->target, 0755);
+                if (r < 0)
+                        return diag_fail(d, r, "mkdir %s: %s", target, strerror(-r));
+                if (is_mount_point(target) > 0)
+                        continue;
+                if (mount(m->source, target, m->fstype, m->flags, m->data) < 0)
+                        return diag_fail(d, negative_errno(), "mount -t %s %s %s: %m", m->fstype, m->source, target);
+        }
+        return 0;
+}
+
+int probe_fstype(const char *device, char *ret, size_t n) {
+        blkid_probe pr = blkid_new_probe_from_filename(device);
+        if (!pr)
+                return negative_errno();
+        blkid_probe_enable_superblocks(pr, 1);
+        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+        int r = blkid_do_safeprobe(pr);
+        const char *type = NULL;
+        if (r == 0 && blkid_probe_lookup_value(pr, "TYPE", &type, NULL) == 0 && type)
+                r = copy_string(ret, n, type);
+        else
+                r = r < 0 ? -EIO : -ENOENT; /* 1: nothing found; -2: ambivalent result */
+        blkid_free_probe(pr);
+        return r;
+}
+
+/* Split a mount(8) option string into MS_* flags and the filesystem's data with libmount's
+ * own option tables, so rootflags= means what it means to mount(8). The mount itself is a
+ * plain mount(2): libmount's context would retry read-only on EROFS/EACCES by itself and
+ * look for /sbin/mount.<type> helpers, neither of which an initramfs wants. */
+static int split_options(const char *options, unsigned long *ret_flags, char **ret_data) {
+        char *user = NULL, *vfs = NULL, *fs = NULL;
+        unsigned long flags = 0;
+        int r = mnt_split_optstr(options, &user, &vfs, &fs, 0, 0);
+        if (r == 0 && vfs)
+                r = mnt_optstr_get_flags(vfs, &flags, mnt_get_builtin_optmap(MNT_LINUX_MAP));
+        free(user);
+        free(vfs);
+        if (r < 0) {
+                free(fs);
+                return -EINVAL;
+        }
+        *ret_flags = flags;
+        *ret_data = fs;
+        return 0;
+}
+
+static int block_device_set_ro(const char *device) {
+        _cleanup_close_ int fd = open(device, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        int one = 1;
+        return RET_NERRNO(ioctl(fd, BLKROSET, &one));
+}
+
+static int apply_mount(const char *root, const struct mount_step *s, struct diag *d) {
+        char target[PATH_MAX];
+        int r = path_join_root(target, sizeof target, root, s->target);
+        if (r < 0)
+                return diag_fail(d, r, "%s: target path too long", s->what);
+
+        if (s->block_device_ro) {
+                r = block_device_set_ro(s->source);
+                if (r < 0)
+                        return diag_fail(d, r, "%s: cannot set %s read-only (BLKROSET): %s", s->what, s->source,
+                                         strerror(-r));
+        }
+
+        char fstype[32];
+        if (s->fstype[0])
+                (void)copy_string(fstype, sizeof fstype, s->fstype);
+        else {
+                r = probe_fstype(s->source, fstype, sizeof fstype);
+                if (r < 0)
+                        return diag_fail(d, r, "%s: no filesystem found on %s (blkid): %s", s->what, s->source,
+                                         r == -ENOENT ? "no known superblock" : strerror(-r));
+        }
+
+        unsigned long flags;
+        _cleanup_free_ char *data = NULL;
+        r = split_options(s->options, &flags, &data);
+        if (r < 0)
+                return diag_fail(d, r, "%s: cannot parse mount options \"%s\"", s->what, s->options);
+
+        if (mount(s->source, target, fstype, flags, data) < 0) {
+                r = negative_errno();
+                return diag_fail(d, r, "%s: mount -t %s -o %s %s %s: %s%s", s->what, fstype, s->options, s->source,
+                                 target, strerror(-r),
+                                 r == -ENODEV ? " (filesystem type unknown to the kernel: module missing?)" : "");
+        }
+        return 0;
+}
+
+int mount_step_apply(const char *root, const struct mount_step *s, struct diag *d) {
+        char target[PATH_MAX];
+        int r = path_join_root(target, sizeof target, root, s->target);
+        if (r < 0)
+                return diag_fail(d, r, "%s: target path too long", s->what);
+
+        switch (s->kind) {
+        case STEP_MKDIR:
+                r = mkdir_p_at_root(root, s->target, s->mode);
+                if (r < 0)
+                        return diag_fail(d, r, "%s: mkdir %s: %s", s->what, target, strerror(-r));
+                return 0;
+        case STEP_SYMLINK:
+                (void)unlink(target);
+                if (symlink(s->source, target) < 0)
+                        return diag_fail(d, negative_errno(), "%s: symlink %s -> %s: %m", s->what, target, s->source);
+                return 0;
+        case STEP_MOUNT:
+                return apply_mount(root, s, d);
+        }
+        return -EINVAL;
+}

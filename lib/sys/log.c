@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "parse-util.h"
+
+static int kmsg_fd = -1;
+static int console_fd = -1;
+static int console_loglevel = 7; /* the kernel's default; read from /proc/sys/kernel/printk */
+static bool debug_enabled;
+
+static int open_at_root(const char *root, const char *path, int flags) {
+        char p[4096];
+        if (path_join_root(p, sizeof p, root, path) < 0)
+                return -1;
+        return open(p, flags | O_CLOEXEC | O_NOCTTY);
+}
+
+void log_open(const char *root) {
+        if (kmsg_fd < 0)
+                kmsg_fd = open_at_root(root, "/dev/kmsg", O_WRONLY);
+        if (console_fd < 0)
+                console_fd = open_at_root(root, "/dev/console", O_WRONLY | O_NONBLOCK);
+
+        char buf[64] = "";
+        int fd = open_at_root(root, "/proc/sys/kernel/printk", O_RDONLY);
+        if (fd >= 0) {
+                ssize_t n = read(fd, buf, sizeof buf - 1);
+                buf[n > 0 ? n : 0] = '\0';
+                (void)close(fd);
+                int level = atoi(buf);
+                if (level > 0)
+                        console_loglevel = level;
+        }
+}
+
+void log_set_debug(bool debug) {
+        debug_enabled = debug;
+}
+
+void log_close(void) {
+        if (kmsg_fd >= 0)
+                (void)close(kmsg_fd);
+        if (console_fd >= 0)
+                (void)close(console_fd);
+        kmsg_fd = console_fd = -1;
+}
+
+static void write_all(int fd, const char *s, size_t n) {
+        while (n > 0) {
+                ssize_t w = write(fd, s, n);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w <= 0)
+                        return; /* nowhere else to report a failing log device */
+                s += w;
+                n -= (size_t)w;
+        }
+}
+
+void log_msg(int priority, const char *fmt, ...) {
+        int saved_errno = errno;
+        char msg[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        (void)vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+
+        bool to_kmsg = kmsg_fd >= 0;
+        if (to_kmsg) {
+                char line[1100];
+                int n = snprintf(line, sizeof line, "<%d>" LOG_PREFIX ": %s\n", LOG_DAEMON | priority, msg);
+                if (n > 0)
+                        write_all(kmsg_fd, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+        }
+
+        /* The kernel prints a kmsg line on the console when its priority is below the
+         * console loglevel; write the others that matter ourselves, so "quiet" hides no
+         * failure and nothing shows twice. */
+        bool kernel_shows = to_kmsg && priority < console_loglevel;
+        bool wanted = priority <= LOG_NOTICE || debug_enabled;
+        if (!kernel_shows && wanted) {
+                char line[1100];
+                int n = snprintf(line, sizeof line, LOG_PREFIX ": %s\n", msg);
+                if (n > 0)
+                        write_all(console_fd >= 0 ? console_fd : STDERR_FILENO, line,
+                                  (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+        }
+        errno = saved_errno;
+}
+
+void log_diag_warnings(const char *context, const struct diag *d) {
+        for (size_t i = 0; i < d->n_warn; i++)
+                log_warn("%s: %s", context, d->warn[i]);
+        if (d->n_warn_dropped)
+                log_warn("%s: %zu more warnings not shown", context, d->n_warn_dropped);
+}
+
+unsigned long log_now_ms(void) {
+        struct timespec ts;
+        /* CLOCK_BOOTTIME: the same clock as the kernel's log timestamps */
+        if (clock_gettime(CLOCK_BOOTTIME, &ts) < 0)
+                return 0;
+        return (unsigned long)ts.tv_sec * 1000UL + (unsigned long)ts.tv_nsec / 1000000UL;
+}

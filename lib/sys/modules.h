@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* Kernel modules through libkmod, from root/lib/modules/$(uname -r): names and aliases
+ * with their dependencies and softdeps, and coldplug of present devices by modalias. The
+ * binary indexes are opened once for the whole boot. */
+#pragma once
+
+#include <stdbool.h>
+
+struct modules;
+
+/* -ENOENT when the initramfs has no module tree for the running kernel. */
+int modules_open(const char *root, struct modules **ret);
+void modules_free(struct modules *m);
+const char *modules_dir(const struct modules *m);
+
+/* Load a module name or alias with its dependencies and softdeps. 0 when loaded, already
+ * loaded or built in; -ENOENT when nothing in the tree has that name or alias. */
+int modules_load(struct modules *m, const char *name);
+
+/* Load what a device's modalias asks for. Returns the number of modules that matched
+ * (0 when none: most platform devices need no module), or a negative errno. */
+int modules_load_modalias(struct modules *m, const char *modalias);
+
+/* Coldplug: the modalias of every device on every bus under root/sys/bus that has no
+ * driver bound yet. Returns how many modules matched, errors are logged per device. */
+int modules_coldplug(struct modules *m, const char *root);
+
+/* argv[0] "modprobe": the kernel's own requests (request_module(): "fs-overlay",
+ * "crypto-crc32c") arrive as /sbin/modprobe -q -- NAME, a link to /init. */
+int modprobe_main(int argc, char **argv);

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+#include "switch-root.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+/* glibc's sys/mount.h must come before any linux/ header that pulls in linux/mount.h */
+#include <sys/mount.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "macro.h"
+#include "parse-util.h"
+#include "plan.h"
+
+const char *const switch_root_moved[4] = {"/dev", "/proc", "/sys", "/run"};
+
+/* Open path inside the directory rootfd as if rootfd were "/": absolute symbolic links
+ * (/sbin/init -> /lib/systemd/systemd) resolve in the new root, never in the initramfs. */
+static int open_in_root(int rootfd, const char *path, unsigned long long resolve, int flags) {
+        struct open_how how = {
+                .flags = (unsigned long long)(flags | O_PATH | O_CLOEXEC),
+                .resolve = RESOLVE_IN_ROOT | resolve,
+        };
+        long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+        return fd < 0 ? negative_errno() : (int)fd;
+}
+
+static int check_init(int rootfd, const char *path) {
+        _cleanup_close_ int fd = open_in_root(rootfd, path, 0, 0);
+        if (fd < 0)
+                return fd;
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        if (!S_ISREG(st.st_mode))
+                return -EISDIR;
+        if (!(st.st_mode & 0111))
+                return -EACCES;
+        return 0;
+}
+
+int switch_root_check(const char *newroot, const char *init, char *ret_init, size_t n, struct diag *d) {
+        _cleanup_close_ int rootfd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return diag_fail(d, negative_errno(), "new root %s: %m", newroot);
+
+        for (size_t i = 0; i < ELEMENTSOF(switch_root_moved); i++) {
+                /* no symbolic links here: a mount on a link would land wherever it points */
+                _cleanup_close_ int fd = open_in_root(rootfd, switch_root_moved[i], RESOLVE_NO_SYMLINKS, O_DIRECTORY);
+                if (fd < 0)
+                        return diag_fail(d, fd, "new root has no directory %s to move %s onto: %s", switch_root_moved[i],
+                                         switch_root_moved[i], strerror(-fd));
+        }
+
+        if (init[0]) {
+                int r = check_init(rootfd, init);
+                if (r < 0)
+                        return diag_fail(d, r, "init %s in the new root: %s", init,
+                                         r == -EACCES ? "not executable" : strerror(-r));
+                return copy_string(ret_init, n, init);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(plan_default_inits); i++)
+                if (check_init(rootfd, plan_default_inits[i]) == 0)
+                        return copy_string(ret_init, n, plan_default_inits[i]);
+        return diag_fail(d, -ENOENT, "no executable init in the new root (tried /sbin/init, /etc/init, /bin/init)");
+}
+
+/* Remove everything below dirfd that is on its filesystem; mount points (other st_dev)
+ * are left alone, so nothing outside the initramfs is ever touched. Takes dirfd. */
+static void remove_tree(int dirfd, dev_t dev) {
+        DIR *dir = fdopendir(dirfd);
+        if (!dir) {
+                (void)close(dirfd);
+                return;
+        }
+        struct dirent *de;
+        while ((de = readdir(dir))) {
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                struct stat st;
+                if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
+                        continue;
+                if (S_ISDIR(st.st_mode)) {
+                        int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (sub >= 0)
+                                remove_tree(sub, dev);
+                        (void)unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
+                } else
+                        (void)unlinkat(dirfd, de->d_name, 0);
+        }
+        (void)closedir(dir);
+}
+
+int switch_root_exec(const char *newroot, const char *init, char *const argv[], struct diag *d) {
+        /* MS_MOVE fails for a mount under a shared parent (systemd's switch-root.c):
+         * make the initramfs's mounts private first */
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                return diag_fail(d, negative_errno(), "make / private: %m");
+
+        for (size_t i = 0; i < ELEMENTSOF(switch_root_moved); i++) {
+                char target[PATH_MAX];
+                if (path_join_root(target, sizeof target, newroot, switch_root_moved[i]) < 0)
+                        return diag_fail(d, -ENAMETOOLONG, "path too long");
+                if (mount(switch_root_moved[i], target, NULL, MS_MOVE, NULL) < 0)
+                        return diag_fail(d, negative_errno(), "move %s to %s: %m", switch_root_moved[i], target);
+        }
+
+        if (chdir(newroot) < 0)
+                return diag_fail(d, negative_errno(), "chdir %s: %m", newroot);
+        _cleanup_close_ int oldroot = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (oldroot < 0)
+                return diag_fail(d, negative_errno(), "open the initramfs root: %m");
+        if (mount(newroot, "/", NULL, MS_MOVE, NULL) < 0)
+                return diag_fail(d, negative_errno(), "move %s to /: %m", newroot);
+        if (chroot(".") < 0 || chdir("/") < 0)
+                return diag_fail(d, negative_errno(), "chroot into the new root: %m");
+
+        /* Free the initramfs's memory, but only if it is the ramfs or tmpfs it should be:
+         * never walk into a disk by mistake (util-linux switch_root does the same). */
+        struct statfs sfs;
+        struct stat st;
+        if (fstatfs(oldroot, &sfs) == 0 && fstat(oldroot, &st) == 0 &&
+            (sfs.f_type == RAMFS_MAGIC || sfs.f_type == TMPFS_MAGIC))
+                remove_tree(TAKE_FD(oldroot), st.st_dev);
+        else
+                log_warn("initramfs root is no ramfs or tmpfs: not freeing it");
+
+        /* everything is opened close-on-exec; this catches a descriptor a library left */
+        (void)syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
+        execv(init, argv);
+        return diag_fail(d, negative_errno(), "exec %s: %m", init);
+}

@@ -1,0 +1,118 @@
+#!/bin/bash
+# Boot one arm64 VM under qemu-system-aarch64 (TCG) and capture its serial console.
+#
+#   tests/qemu/boot.sh --kernel K --initrd I --disk D --append "ARGS" --log FILE
+#                      [--timeout SECONDS] [--watchdog] [--smp N] [--mem MIB]
+#                      [--snapshot] [--no-disk]
+#
+# The kernel command line always starts with "console=ttyAMA0 panic=-1": together with
+# qemu's -no-reboot, a kernel panic (immediate reboot) or any guest reboot makes qemu exit
+# instead of booting again, so every run ends by itself or by the timeout.
+#
+# Exit status: 0 if qemu exited by itself (poweroff, reboot, panic: read the log to tell
+# which), 124 if the timeout stopped it, qemu's own status if it failed (e.g. bad options).
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+Usage: tests/qemu/boot.sh --kernel K --initrd I --disk D --append "ARGS" --log FILE [options]
+
+  --kernel FILE      arm64 kernel Image
+  --initrd FILE      initramfs
+  --disk FILE        raw disk image, attached as virtio-blk-pci (/dev/vda)
+  --no-disk          attach no disk (then --disk is not needed)
+  --snapshot         discard the guest's writes to the disk (qemu snapshot=on)
+  --append "ARGS"    kernel arguments after "console=ttyAMA0 panic=-1"
+  --log FILE         serial console output (overwritten)
+  --timeout SECONDS  stop qemu after this long (default 60); exit status 124
+  --watchdog         add an i6300esb watchdog whose expiry resets, so ends, the VM
+  --smp N            CPUs (default 2)
+  --mem MIB          memory (default 512)
+EOF
+}
+
+die() {
+	echo "boot.sh: $*" >&2
+	exit 2
+}
+
+kernel='' initrd='' disk='' append='' log=''
+timeout=60 smp=2 mem=512 watchdog=no snapshot=no use_disk=yes
+while [ $# -gt 0 ]; do
+	case $1 in
+	--help) usage; exit 0 ;;
+	--watchdog) watchdog=yes; shift; continue ;;
+	--snapshot) snapshot=yes; shift; continue ;;
+	--no-disk) use_disk=no; shift; continue ;;
+	--kernel | --initrd | --disk | --append | --log | --timeout | --smp | --mem)
+		[ $# -ge 2 ] || die "$1 needs a value" ;;
+	*) die "unknown option $1 (see --help)" ;;
+	esac
+	case $1 in
+	--kernel) kernel=$2 ;;
+	--initrd) initrd=$2 ;;
+	--disk) disk=$2 ;;
+	--append) append=$2 ;;
+	--log) log=$2 ;;
+	--timeout) timeout=$2 ;;
+	--smp) smp=$2 ;;
+	--mem) mem=$2 ;;
+	esac
+	shift 2
+done
+
+[ -f "$kernel" ] || die "--kernel: no such file: '$kernel'"
+[ -f "$initrd" ] || die "--initrd: no such file: '$initrd'"
+[ -n "$log" ] || die "--log is required"
+if [ "$use_disk" = yes ]; then
+	[ -f "$disk" ] || die "--disk: no such file: '$disk' (or use --no-disk)"
+fi
+[[ $timeout =~ ^[1-9][0-9]*$ ]] || die "--timeout: not a positive number of seconds: $timeout"
+
+# qemu splits option values at commas; a literal comma in a path is written as ",,".
+qemu_path() {
+	printf '%s' "${1//,/,,}"
+}
+
+args=(
+	-M virt -cpu cortex-a57 -smp "$smp" -m "$mem"
+	# No display; serial and monitor are set explicitly below, so nothing uses stdio.
+	-nographic -monitor none
+	# No network: the tests need none, and qemu's default NIC wants a boot ROM file
+	# (efi-virtio.rom, package ipxe-qemu) that a minimal install lacks.
+	-nic none
+	-chardev "file,id=serial0,path=$(qemu_path "$log")" -serial chardev:serial0
+	-no-reboot
+	-kernel "$kernel" -initrd "$initrd"
+	-append "console=ttyAMA0 panic=-1${append:+ $append}"
+)
+if [ "$use_disk" = yes ]; then
+	drive="file=$(qemu_path "$disk"),format=raw,if=none,id=hd0"
+	[ "$snapshot" = no ] || drive+=",snapshot=on"
+	# virtio-blk over PCI rather than MMIO, as on the targets: the initramfs must load
+	# virtio_pci before the disk appears.
+	args+=(-drive "$drive" -device "virtio-blk-pci,drive=hd0")
+fi
+if [ "$watchdog" = yes ]; then
+	# "reset" plus -no-reboot: an expired watchdog ends the run like a panic does.
+	args+=(-device i6300esb -watchdog-action reset)
+fi
+
+echo "boot.sh: qemu-system-aarch64 ${args[*]}" >&2
+start=$EPOCHREALTIME
+status=0
+# --kill-after: qemu normally exits promptly on SIGTERM, but never let a hung one linger.
+timeout --kill-after=10 "$timeout" qemu-system-aarch64 "${args[@]}" </dev/null || status=$?
+end=$EPOCHREALTIME
+wall=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f", e - s }')
+
+case $status in
+0) echo "boot.sh: qemu exited by itself after ${wall}s" >&2 ;;
+124 | 137)
+	# 137 (SIGKILL): qemu ignored the timeout's SIGTERM and --kill-after struck.
+	status=124
+	echo "boot.sh: timeout: stopped qemu after ${wall}s" >&2
+	;;
+*) echo "boot.sh: qemu failed with status $status after ${wall}s" >&2 ;;
+esac
+exit "$status"

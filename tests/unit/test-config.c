@@ -1,0 +1,659 @@
+/* SPDX-License-Identifier: MIT */
+/* config.h: paios-init.conf and its paios.<group>.<key>= command-line overrides; and the
+ * helpers it is built on, parse-util.h and diag.h. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "config.h"
+#include "keyfile.h"
+#include "macro.h"
+#include "parse-util.h"
+#include "unit.h"
+
+/* ---- parse-util.h ------------------------------------------------------------------- */
+
+static const struct {
+        const char *in;
+        unsigned min, max;
+        int ret;
+        unsigned value;
+} uints[] = {
+        {"0", 0, 10, 0, 0},
+        {"42", 0, 100, 0, 42},
+        {"3600", 0, 3600, 0, 3600},
+        {"007", 0, 10, 0, 7},
+        {"3601", 0, 3600, -ERANGE, 0},
+        {"0", 1, 10, -ERANGE, 0},
+        {"4294967295", 0, UINT_MAX, 0, UINT_MAX},
+        {"4294967296", 0, UINT_MAX, -ERANGE, 0},
+        {"9999999999", 0, UINT_MAX, -ERANGE, 0},
+        {"99999999999", 0, UINT_MAX, -EINVAL, 0}, /* more than 10 digits */
+        {"", 0, 10, -EINVAL, 0},
+        {"-1", 0, 10, -EINVAL, 0},
+        {"+1", 0, 10, -EINVAL, 0},
+        {" 1", 0, 10, -EINVAL, 0},
+        {"1 ", 0, 10, -EINVAL, 0},
+        {"1.5", 0, 10, -EINVAL, 0},
+        {"0x10", 0, 100, -EINVAL, 0},
+        {"1e3", 0, 10000, -EINVAL, 0},
+        {"10s", 0, 100, -EINVAL, 0},
+};
+
+static void test_parse_uint(void) {
+        for (size_t i = 0; i < ELEMENTSOF(uints); i++) {
+                unit_case("parse_uint(\"%s\", %u, %u)", uints[i].in, uints[i].min, uints[i].max);
+                unsigned v = 12345;
+                CHECK_ERR(parse_uint(uints[i].in, uints[i].min, uints[i].max, &v), uints[i].ret);
+                CHECK_INTEQ(v, uints[i].ret == 0 ? uints[i].value : 12345); /* untouched on failure */
+        }
+        unit_case("parse_uint(NULL)");
+        unsigned v = 1;
+        CHECK_ERR(parse_uint(NULL, 0, 10, &v), -EINVAL);
+}
+
+static const struct {
+        const char *in;
+        int ret;
+        bool value;
+} bools[] = {
+        {"1", 0, true},      {"yes", 0, true},  {"true", 0, true},   {"on", 0, true},     {"YES", 0, true},
+        {"True", 0, true},   {"ON", 0, true},   {"0", 0, false},     {"no", 0, false},    {"false", 0, false},
+        {"off", 0, false},   {"NO", 0, false},  {"FALSE", 0, false}, {"Off", 0, false},   {"", -EINVAL, false},
+        {"2", -EINVAL, false}, {"y", -EINVAL, false}, {"n", -EINVAL, false}, {"yess", -EINVAL, false},
+        {"true ", -EINVAL, false}, {"enable", -EINVAL, false},
+};
+
+static void test_parse_bool(void) {
+        for (size_t i = 0; i < ELEMENTSOF(bools); i++) {
+                unit_case("parse_bool(\"%s\")", bools[i].in);
+                bool b = !bools[i].value;
+                int r = parse_bool(bools[i].in, &b);
+                CHECK_ERR(r, bools[i].ret);
+                if (r == 0)
+                        CHECK_INTEQ(b, bools[i].value);
+        }
+}
+
+static void test_copy_string(void) {
+        static const struct {
+                const char *in;
+                size_t size;
+                int ret;
+        } cases[] = {
+                {"", 1, 0}, {"abc", 4, 0}, {"abc", 3, -ENAMETOOLONG}, {"abc", 1, -ENAMETOOLONG}, {"abc", 16, 0},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                unit_case("copy_string(\"%s\") into %zu bytes", cases[i].in, cases[i].size);
+                char buf[16] = "untouched";
+                CHECK_ERR(copy_string(buf, cases[i].size, cases[i].in), cases[i].ret);
+                CHECK_STREQ(buf, cases[i].ret == 0 ? cases[i].in : "untouched"); /* no silent truncation */
+        }
+}
+
+static void test_path_join_root(void) {
+        static const struct {
+                const char *root, *path;
+                size_t size;
+                int ret;
+                const char *out;
+        } cases[] = {
+                {"/", "/dev", 64, 0, "/dev"},
+                {"/", "dev", 64, 0, "/dev"},
+                {"/tmp/r", "/dev", 64, 0, "/tmp/r/dev"},
+                {"/tmp/r", "dev", 64, 0, "/tmp/r/dev"},
+                {"/tmp/r", "/run/paios/slot", 64, 0, "/tmp/r/run/paios/slot"},
+                {"/tmp/r", "/dev", 11, 0, "/tmp/r/dev"},
+                {"/tmp/r", "/dev", 10, -ENAMETOOLONG, NULL},
+                {"/", "/dev", 4, -ENAMETOOLONG, NULL},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                unit_case("path_join_root(\"%s\", \"%s\") into %zu bytes", cases[i].root, cases[i].path, cases[i].size);
+                char buf[64];
+                CHECK_ERR(path_join_root(buf, cases[i].size, cases[i].root, cases[i].path), cases[i].ret);
+                if (cases[i].out)
+                        CHECK_STREQ(buf, cases[i].out);
+        }
+}
+
+/* ---- diag.h ------------------------------------------------------------------------- */
+
+static void test_diag(void) {
+        unit_case("diag_fail: returns err, records the text");
+        struct diag d = {0};
+        CHECK_ERR(diag_fail(&d, -EINVAL, "bad %s=%d", "x", 3), -EINVAL);
+        CHECK_STREQ(d.error, "bad x=3");
+        CHECK_INTEQ(d.n_warn, 0);
+
+        unit_case("diag_fail: NULL diag still returns err");
+        CHECK_ERR(diag_fail(NULL, -ENOENT, "ignored %d", 1), -ENOENT);
+        diag_warn(NULL, "ignored %d", 2);
+        diag_clear(NULL);
+
+        unit_case("diag_fail: a long message is cut at DIAG_TEXT_MAX-1");
+        _cleanup_free_ char *longtext = unit_repeat('e', 2 * DIAG_TEXT_MAX);
+        diag_fail(&d, -E2BIG, "%s", longtext);
+        CHECK_INTEQ(strlen(d.error), DIAG_TEXT_MAX - 1);
+
+        unit_case("diag_warn: DIAG_WARN_MAX kept, the rest counted");
+        diag_clear(&d);
+        CHECK_STREQ(d.error, "");
+        for (int i = 0; i < DIAG_WARN_MAX + 3; i++)
+                diag_warn(&d, "warning %d", i);
+        CHECK_INTEQ(d.n_warn, DIAG_WARN_MAX);
+        CHECK_INTEQ(d.n_warn_dropped, 3);
+        CHECK_STREQ(d.warn[0], "warning 0");
+        CHECK_STREQ(d.warn[DIAG_WARN_MAX - 1], "warning 15");
+        diag_warn(&d, "%s", longtext);
+        CHECK_INTEQ(d.n_warn_dropped, 4);
+
+        unit_case("diag_warn: a long warning is cut");
+        diag_clear(&d);
+        diag_warn(&d, "%s", longtext);
+        CHECK_INTEQ(strlen(d.warn[0]), DIAG_TEXT_MAX - 1);
+
+        unit_case("diag_clear: everything reset");
+        diag_clear(&d);
+        CHECK_INTEQ(d.n_warn, 0);
+        CHECK_INTEQ(d.n_warn_dropped, 0);
+        CHECK_STREQ(d.warn[0], "");
+}
+
+/* ---- config.h ----------------------------------------------------------------------- */
+
+/* One option of a config as text ("boot.device-timeout" -> "30"): the tables compare
+ * these, so every option is checked the same way. Modules: space-separated. */
+static const char *field(const struct config *c, const char *name) {
+        static char buf[CONFIG_MODULES_MAX * CONFIG_MODULE_NAME_MAX + 1];
+        buf[0] = '\0';
+        if (strcmp(name, "boot.system-conf") == 0)
+                return c->system_conf;
+        if (strcmp(name, "boot.init") == 0)
+                return c->init;
+        if (strcmp(name, "boot.device-timeout") == 0)
+                (void)snprintf(buf, sizeof buf, "%u", c->device_timeout_s);
+        else if (strcmp(name, "boot.failure-action") == 0)
+                return failure_action_name(c->failure_action);
+        else if (strcmp(name, "boot.failure-delay") == 0)
+                (void)snprintf(buf, sizeof buf, "%u", c->failure_delay_s);
+        else if (strcmp(name, "boot.debug") == 0)
+                return c->debug ? "true" : "false";
+        else if (strcmp(name, "modules.load") == 0) {
+                for (size_t i = 0; i < c->n_modules; i++) {
+                        if (i)
+                                strcat(buf, " ");
+                        strcat(buf, c->modules[i]);
+                }
+        } else if (strcmp(name, "modules.include") == 0)
+                return c->modules_include;
+        else if (strcmp(name, "modules.coldplug") == 0)
+                return c->coldplug ? "true" : "false";
+        else if (strcmp(name, "overlay.tmpfs-size") == 0)
+                return c->tmpfs_size;
+        else if (strcmp(name, "watchdog.device") == 0)
+                return c->watchdog_device;
+        else if (strcmp(name, "watchdog.timeout") == 0)
+                (void)snprintf(buf, sizeof buf, "%u", c->watchdog_timeout_s);
+        else if (strcmp(name, "watchdog.required") == 0)
+                return c->watchdog_required ? "true" : "false";
+        else
+                return "(no such option in the test's field())";
+        return buf;
+}
+
+static const char *const all_options[] = {
+        "boot.system-conf", "boot.init",          "boot.device-timeout", "boot.failure-action",
+        "boot.failure-delay", "boot.debug",       "modules.load",        "modules.include", "modules.coldplug",
+        "overlay.tmpfs-size", "watchdog.device",  "watchdog.timeout",    "watchdog.required",
+};
+
+static bool configs_equal(const struct config *a, const struct config *b) {
+        for (size_t i = 0; i < ELEMENTSOF(all_options); i++) {
+                char fa[CONFIG_MODULES_MAX * CONFIG_MODULE_NAME_MAX + 1];
+                (void)snprintf(fa, sizeof fa, "%s", field(a, all_options[i]));
+                if (strcmp(fa, field(b, all_options[i])) != 0)
+                        return false;
+        }
+        return true;
+}
+
+struct want {
+        const char *option, *value;
+};
+
+static void check_fields(const struct config *c, const struct want *want, size_t n) {
+        for (size_t i = 0; i < n && want[i].option; i++) {
+                char expr[96];
+                (void)snprintf(expr, sizeof expr, "config %s", want[i].option);
+                unit_check_streq(field(c, want[i].option), want[i].value, __FILE__, __LINE__, expr, "expected");
+        }
+}
+
+static const struct want defaults[] = {
+        {"boot.system-conf", "/etc/rauc/system.conf"},
+        {"boot.init", ""},
+        {"boot.device-timeout", "30"},
+        {"boot.failure-action", "reboot"},
+        {"boot.failure-delay", "5"},
+        {"boot.debug", "false"},
+        {"modules.load", ""},
+        {"modules.include", ""},
+        {"modules.coldplug", "true"},
+        {"overlay.tmpfs-size", "50%"},
+        {"watchdog.device", "/dev/watchdog"},
+        {"watchdog.timeout", "60"},
+        {"watchdog.required", "false"},
+};
+
+static void test_defaults(void) {
+        unit_case("config_defaults");
+        struct config c;
+        memset(&c, 0xa5, sizeof c); /* defaults must not depend on what was there */
+        config_defaults(&c);
+        check_fields(&c, defaults, ELEMENTSOF(defaults));
+        CHECK_INTEQ(c.n_modules, 0);
+        CHECK_INTEQ(c.failure_action, FAILURE_REBOOT);
+}
+
+struct described {
+        size_t n;
+        char text[4096]; /* the described defaults written out as a configuration file */
+        char last_group[32];
+        bool bad;
+};
+
+static void describe_cb(void *userdata, const char *group, const char *key, const char *def, const char *help) {
+        struct described *x = userdata;
+        size_t used = strlen(x->text);
+        if (strcmp(group, x->last_group) != 0) {
+                used += (size_t)snprintf(x->text + used, sizeof x->text - used, "[%s]\n", group);
+                (void)snprintf(x->last_group, sizeof x->last_group, "%s", group);
+        }
+        (void)snprintf(x->text + used, sizeof x->text - used, "%s=%s\n", key, def);
+        if (!help || !help[0] || !def)
+                x->bad = true;
+        x->n++;
+}
+
+static void test_describe(void) {
+        unit_case("config_describe: every option, with help; its defaults are config_defaults()");
+        struct described x = {0};
+        config_describe(describe_cb, &x);
+        CHECK_INTEQ(x.n, ELEMENTSOF(all_options));
+        CHECK(!x.bad);
+        for (size_t i = 0; i < ELEMENTSOF(all_options); i++) {
+                /* "boot.device-timeout" is described as "[boot]" ... "device-timeout=" */
+                const char *dot = strchr(all_options[i], '.');
+                char group[32], key[64];
+                (void)snprintf(group, sizeof group, "[%.*s]\n", (int)(dot - all_options[i]), all_options[i]);
+                (void)snprintf(key, sizeof key, "\n%s=", dot + 1);
+                CHECK_CONTAINS(x.text, group);
+                CHECK_CONTAINS(x.text, key);
+        }
+        /* writing the described defaults as a file and applying it changes nothing */
+        struct keyfile kf = {0};
+        struct diag d = {0};
+        if (!CHECK_ERR(keyfile_parse(x.text, strlen(x.text), &kf, &d), 0))
+                return;
+        struct config described, defaulted;
+        config_defaults(&described);
+        config_defaults(&defaulted);
+        described.debug = !described.debug; /* so the file must set it back */
+        described.device_timeout_s = 1;
+        CHECK_ERR(config_apply_keyfile(&described, &kf, &d), 0);
+        CHECK_INTEQ(d.n_warn, 0);
+        CHECK(configs_equal(&described, &defaulted));
+        keyfile_free(&kf);
+}
+
+static void test_failure_action_name(void) {
+        static const struct {
+                int action;
+                const char *name;
+        } names[] = {{FAILURE_REBOOT, "reboot"}, {FAILURE_SHELL, "shell"}, {FAILURE_HALT, "halt"}, {3, "?"}, {-1, "?"}};
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                unit_case("failure_action_name(%d)", names[i].action);
+                CHECK_STREQ(failure_action_name((enum failure_action)names[i].action), names[i].name);
+        }
+}
+
+enum { WANT_MAX = 6 };
+
+/* Configuration files applied on top of the defaults. "%s" in text stands for fill
+ * copies of c (for overlong values). */
+static const struct {
+        const char *name;
+        const char *text;
+        size_t fill;
+        char c;
+        int ret;
+        const char *error;
+        const char *warning;
+        size_t n_warn;
+        struct want want[WANT_MAX];
+} files[] = {
+        {.name = "empty file: defaults", .text = "", .want = {{"boot.device-timeout", "30"}, {"boot.failure-action", "reboot"}}},
+        {.name = "every option set",
+         .text = "[boot]\nsystem-conf=/etc/rauc/other.conf\ninit=/usr/lib/systemd/systemd\ndevice-timeout=90\n"
+                 "failure-action=halt\nfailure-delay=0\ndebug=yes\n"
+                 "[modules]\nload=ext4 overlay\ncoldplug=off\n"
+                 "[overlay]\ntmpfs-size=256M\n"
+                 "[watchdog]\ndevice=/dev/watchdog1\ntimeout=0\nrequired=true\n",
+         .want = {{"boot.system-conf", "/etc/rauc/other.conf"}, {"boot.init", "/usr/lib/systemd/systemd"},
+                  {"boot.device-timeout", "90"}, {"boot.failure-action", "halt"}, {"boot.failure-delay", "0"},
+                  {"boot.debug", "true"}}},
+        {.name = "every option set (the rest)",
+         .text = "[modules]\nload=ext4 overlay\ncoldplug=off\n[overlay]\ntmpfs-size=256M\n"
+                 "[watchdog]\ndevice=/dev/watchdog1\ntimeout=0\nrequired=true\n",
+         .want = {{"modules.load", "ext4 overlay"}, {"modules.coldplug", "false"}, {"overlay.tmpfs-size", "256M"},
+                  {"watchdog.device", "/dev/watchdog1"}, {"watchdog.timeout", "0"}, {"watchdog.required", "true"}}},
+        {.name = "modules.include is kept as written (mkinitramfs reads it)",
+         .text = "[modules]\ninclude = virtio_pci virtio_blk\n",
+         .want = {{"modules.include", "virtio_pci virtio_blk"}, {"modules.load", ""}}},
+        {.name = "failure-action shell", .text = "[boot]\nfailure-action=shell\n", .want = {{"boot.failure-action", "shell"}}},
+        {.name = "failure-action reboot", .text = "[boot]\nfailure-action=halt\nfailure-action=reboot\n",
+         .want = {{"boot.failure-action", "reboot"}}},
+        {.name = "repeated key: the last wins", .text = "[boot]\ndevice-timeout=5\ndevice-timeout=7\n",
+         .want = {{"boot.device-timeout", "7"}}},
+        {.name = "group given twice", .text = "[boot]\ndebug=1\n[watchdog]\ntimeout=5\n[boot]\ndebug=0\n",
+         .want = {{"boot.debug", "false"}, {"watchdog.timeout", "5"}}},
+        {.name = "maximum seconds", .text = "[boot]\ndevice-timeout=3600\nfailure-delay=600\n[watchdog]\ntimeout=3600\n",
+         .want = {{"boot.device-timeout", "3600"}, {"boot.failure-delay", "600"}, {"watchdog.timeout", "3600"}}},
+        {.name = "empty init: the kernel's order", .text = "[boot]\ninit=/sbin/init\ninit=\n", .want = {{"boot.init", ""}}},
+        {.name = "boolean spellings", .text = "[boot]\ndebug=ON\n[modules]\ncoldplug=0\n[watchdog]\nrequired=Yes\n",
+         .want = {{"boot.debug", "true"}, {"modules.coldplug", "false"}, {"watchdog.required", "true"}}},
+        {.name = "unknown key: a warning naming its line, not an error",
+         .text = "[boot]\ndebug=1\nfancy-splash=yes\n",
+         .warning = "configuration line 3: unknown option [boot] fancy-splash, ignored",
+         .n_warn = 1,
+         .want = {{"boot.debug", "true"}}},
+        {.name = "unknown group: a warning per key",
+         .text = "[network]\ndhcp=yes\nvlan=4\n[boot]\ndebug=1\n",
+         .warning = "configuration line 2: unknown option [network] dhcp",
+         .n_warn = 2,
+         .want = {{"boot.debug", "true"}}},
+        {.name = "a key of another group is unknown here",
+         .text = "[boot]\ntimeout=5\n",
+         .warning = "unknown option [boot] timeout",
+         .n_warn = 1,
+         .want = {{"watchdog.timeout", "60"}, {"boot.device-timeout", "30"}}},
+        {.name = "localized keys are not even seen", .text = "[boot]\ninit[de]=/x\n", .n_warn = 0, .want = {{"boot.init", ""}}},
+        {.name = "modules separated by spaces, tabs and commas",
+         .text = "[modules]\nload = ext4, overlay\tvirtio_blk,,  i6300esb ,\n",
+         .want = {{"modules.load", "ext4 overlay virtio_blk i6300esb"}}},
+        {.name = "module aliases and dashes",
+         .text = "[modules]\nload=pci:v00008086d*sv*sd*bc*sc*i* snd-hda-intel fs-overlay crc32c.generic\n",
+         .want = {{"modules.load", "pci:v00008086d*sv*sd*bc*sc*i* snd-hda-intel fs-overlay crc32c.generic"}}},
+        {.name = "a later module list replaces the earlier one",
+         .text = "[modules]\nload=a b c\nload=d\n",
+         .want = {{"modules.load", "d"}}},
+        {.name = "an empty module list clears it", .text = "[modules]\nload=a b\nload=\n", .want = {{"modules.load", ""}}},
+        {.name = "a list of separators only is empty", .text = "[modules]\nload= , ,\n", .want = {{"modules.load", ""}}},
+        {.name = "module name of 63 bytes", .text = "[modules]\nload=%s\n", .fill = CONFIG_MODULE_NAME_MAX - 1, .c = 'm',
+         .want = {{"modules.load", "mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm"}}},
+        {.name = "tmpfs-size of 31 bytes", .text = "[overlay]\ntmpfs-size=%s\n", .fill = 31, .c = '9',
+         .want = {{"overlay.tmpfs-size", "9999999999999999999999999999999"}}},
+        /* errors: name group.key (and the value) */
+        {.name = "device-timeout not a number", .text = "[boot]\ndevice-timeout=soon\n", .ret = -EINVAL,
+         .error = "boot.device-timeout=soon is not a number of seconds (0..3600)"},
+        {.name = "device-timeout too large", .text = "[boot]\ndevice-timeout=3601\n", .ret = -ERANGE,
+         .error = "boot.device-timeout=3601 is not a number of seconds (0..3600)"},
+        {.name = "device-timeout with a unit", .text = "[boot]\ndevice-timeout=30s\n", .ret = -EINVAL,
+         .error = "boot.device-timeout=30s"},
+        {.name = "device-timeout negative", .text = "[boot]\ndevice-timeout=-1\n", .ret = -EINVAL, .error = "boot.device-timeout=-1"},
+        {.name = "device-timeout empty", .text = "[boot]\ndevice-timeout=\n", .ret = -EINVAL, .error = "boot.device-timeout="},
+        {.name = "failure-delay too large", .text = "[boot]\nfailure-delay=601\n", .ret = -ERANGE,
+         .error = "boot.failure-delay=601 is not a number of seconds (0..600)"},
+        {.name = "watchdog.timeout not a number", .text = "[watchdog]\ntimeout=1m\n", .ret = -EINVAL, .error = "watchdog.timeout=1m"},
+        {.name = "failure-action unknown", .text = "[boot]\nfailure-action=explode\n", .ret = -EINVAL,
+         .error = "boot.failure-action=explode is none of reboot, shell, halt"},
+        {.name = "failure-action is case-sensitive", .text = "[boot]\nfailure-action=Shell\n", .ret = -EINVAL,
+         .error = "boot.failure-action=Shell"},
+        {.name = "debug not a boolean", .text = "[boot]\ndebug=maybe\n", .ret = -EINVAL, .error = "boot.debug=maybe is not a boolean"},
+        {.name = "coldplug empty", .text = "[modules]\ncoldplug=\n", .ret = -EINVAL, .error = "modules.coldplug= is not a boolean"},
+        {.name = "watchdog.required not a boolean", .text = "[watchdog]\nrequired=2\n", .ret = -EINVAL,
+         .error = "watchdog.required=2 is not a boolean"},
+        {.name = "system-conf relative", .text = "[boot]\nsystem-conf=etc/rauc/system.conf\n", .ret = -EINVAL,
+         .error = "boot.system-conf=etc/rauc/system.conf is not an absolute path"},
+        {.name = "init relative", .text = "[boot]\ninit=sbin/init\n", .ret = -EINVAL, .error = "boot.init=sbin/init is not an absolute path"},
+        {.name = "system-conf with ..", .text = "[boot]\nsystem-conf=/etc/../tmp/system.conf\n", .ret = -EINVAL,
+         .error = "boot.system-conf=/etc/../tmp/system.conf contains \"..\""},
+        {.name = "watchdog.device ending in /..", .text = "[watchdog]\ndevice=/dev/..\n", .ret = -EINVAL,
+         .error = "watchdog.device=/dev/.. contains \"..\""},
+        {.name = "init of just /..", .text = "[boot]\ninit=/..\n", .ret = -EINVAL, .error = "contains \"..\""},
+        {.name = "system-conf of CONFIG_PATH_MAX bytes", .text = "[boot]\nsystem-conf=/%s\n", .fill = CONFIG_PATH_MAX - 1,
+         .c = 's', .ret = -ENAMETOOLONG, .error = "boot.system-conf is longer than 255 bytes"},
+        {.name = "modules.include of 1024 bytes", .text = "[modules]\ninclude=%s\n", .fill = 1024, .c = 'i',
+         .ret = -ENAMETOOLONG, .error = "modules.include is longer than 1023 bytes"},
+        {.name = "tmpfs-size of 32 bytes", .text = "[overlay]\ntmpfs-size=%s\n", .fill = 32, .c = '9', .ret = -ENAMETOOLONG,
+         .error = "overlay.tmpfs-size is longer than 31 bytes"},
+        {.name = "module name with a path", .text = "[modules]\nload=ext4 ../../tmp/evil\n", .ret = -EINVAL,
+         .error = "modules.load: \"../../tmp/evil\" is not a module name"},
+        {.name = "module name with a slash", .text = "[modules]\nload=kernel/fs/ext4.ko\n", .ret = -EINVAL,
+         .error = "\"kernel/fs/ext4.ko\" is not a module name"},
+        {.name = "module name with shell characters", .text = "[modules]\nload=ext4;reboot\n", .ret = -EINVAL,
+         .error = "\"ext4;reboot\" is not a module name"},
+        {.name = "module name of 64 bytes", .text = "[modules]\nload=ext4 %s\n", .fill = CONFIG_MODULE_NAME_MAX, .c = 'm',
+         .ret = -EINVAL, .error = "is not a module name"},
+        {.name = "a very long module name is cut in the message", .text = "[modules]\nload=%s\n", .fill = 1000, .c = 'm',
+         .ret = -EINVAL, .error = "modules.load: \"mmmm"},
+        {.name = "the error comes after the warnings so far",
+         .text = "[boot]\nunknown=1\ndebug=perhaps\n",
+         .ret = -EINVAL,
+         .error = "boot.debug=perhaps",
+         .warning = "line 2: unknown option [boot] unknown",
+         .n_warn = 1},
+};
+
+static void test_files(void) {
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                const typeof(files[0]) *t = &files[i];
+                unit_case("config_apply_keyfile: %s", t->name);
+                _cleanup_free_ char *text = NULL;
+                if (t->fill) {
+                        _cleanup_free_ char *fill = unit_repeat(t->c, t->fill);
+                        const char *at = strstr(t->text, "%s");
+                        text = unit_format("%.*s%s%s", (int)(at - t->text), t->text, fill, at + 2);
+                } else
+                        text = unit_format("%s", t->text);
+                struct keyfile kf = {0};
+                struct diag d = {0};
+                if (!CHECK_ERR(keyfile_parse(text, strlen(text), &kf, &d), 0))
+                        continue;
+                struct config c;
+                config_defaults(&c);
+                int r = config_apply_keyfile(&c, &kf, &d);
+                keyfile_free(&kf);
+                CHECK_ERR(r, t->ret);
+                CHECK_INTEQ(d.n_warn, t->n_warn);
+                CHECK_WARNED(&d, t->warning);
+                if (r < 0)
+                        CHECK_CONTAINS(d.error, t->error);
+                else {
+                        CHECK_STREQ(d.error, "");
+                        check_fields(&c, t->want, WANT_MAX);
+                }
+        }
+}
+
+/* CONFIG_MODULES_MAX modules fit, one more is refused. */
+static void test_modules_max(void) {
+        static const struct {
+                size_t n;
+                const char *sep;
+                int ret;
+        } cases[] = {
+                {CONFIG_MODULES_MAX, " ", 0},
+                {CONFIG_MODULES_MAX, ",", 0},
+                {CONFIG_MODULES_MAX + 1, " ", -E2BIG},
+                {CONFIG_MODULES_MAX + 1, ",", -E2BIG},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                unit_case("config_apply_keyfile: %zu modules separated by '%s'", cases[i].n, cases[i].sep);
+                _cleanup_free_ char *text = unit_format("[modules]\nload=");
+                for (size_t m = 0; m < cases[i].n; m++) {
+                        char *next = unit_format("%s%smod%zu", text, m ? cases[i].sep : "", m);
+                        free(text);
+                        text = next;
+                }
+                struct keyfile kf = {0};
+                if (!CHECK_ERR(keyfile_parse(text, strlen(text), &kf, NULL), 0))
+                        continue;
+                struct config c;
+                config_defaults(&c);
+                (void)copy_string(c.modules[0], sizeof c.modules[0], "before");
+                c.n_modules = 1;
+                struct diag d = {0};
+                int r = config_apply_keyfile(&c, &kf, &d);
+                keyfile_free(&kf);
+                CHECK_ERR(r, cases[i].ret);
+                if (r == 0) {
+                        CHECK_INTEQ(c.n_modules, cases[i].n);
+                        CHECK_STREQ(c.modules[CONFIG_MODULES_MAX - 1], "mod63");
+                } else {
+                        CHECK_CONTAINS(d.error, "modules.load lists more than 64 modules");
+                        CHECK_INTEQ(c.n_modules, 1); /* the list in force stays */
+                        CHECK_STREQ(c.modules[0], "before");
+                }
+        }
+}
+
+/* Command-line overrides, applied on top of a configuration file. */
+static const char base_file[] = "[boot]\nfailure-action=halt\ninit=/sbin/init\n[modules]\nload=ext4 overlay\n";
+
+static const struct {
+        const char *name;
+        const char *cmdline;
+        size_t n_warn;
+        const char *warning;
+        struct want want[WANT_MAX];
+} cmdlines[] = {
+        {.name = "no paios.* options: the file stands",
+         .cmdline = "console=ttyAMA0 root=/dev/vda2 rauc.slot=A rootwait",
+         .want = {{"boot.failure-action", "halt"}, {"boot.init", "/sbin/init"}, {"modules.load", "ext4 overlay"},
+                  {"boot.device-timeout", "30"}}},
+        {.name = "failure-action=shell", .cmdline = "paios.boot.failure-action=shell", .want = {{"boot.failure-action", "shell"}}},
+        {.name = "bare boolean means true", .cmdline = "paios.boot.debug paios.watchdog.required",
+         .want = {{"boot.debug", "true"}, {"watchdog.required", "true"}}},
+        {.name = "boolean false", .cmdline = "paios.modules.coldplug=0", .want = {{"modules.coldplug", "false"}}},
+        {.name = "seconds", .cmdline = "paios.boot.device-timeout=120 paios.watchdog.timeout=0",
+         .want = {{"boot.device-timeout", "120"}, {"watchdog.timeout", "0"}}},
+        {.name = "paths", .cmdline = "paios.boot.init=/bin/sh paios.boot.system-conf=/etc/rauc/test.conf",
+         .want = {{"boot.init", "/bin/sh"}, {"boot.system-conf", "/etc/rauc/test.conf"}}},
+        {.name = "empty init: the kernel's order", .cmdline = "paios.boot.init=", .want = {{"boot.init", ""}}},
+        {.name = "module list with commas replaces the file's", .cmdline = "paios.modules.load=virtio_blk,ext4",
+         .want = {{"modules.load", "virtio_blk ext4"}}},
+        {.name = "module list with spaces, quoted", .cmdline = "\"paios.modules.load=a b\" x",
+         .want = {{"modules.load", "a b"}}},
+        {.name = "module list with spaces, value quoted", .cmdline = "paios.modules.load=\"a b,c\"",
+         .want = {{"modules.load", "a b c"}}},
+        {.name = "the last one given wins", .cmdline = "paios.boot.failure-action=shell paios.boot.failure-action=reboot",
+         .want = {{"boot.failure-action", "reboot"}}},
+        {.name = "bad value ignored with a warning, the previous value kept",
+         .cmdline = "paios.boot.failure-action=shell paios.boot.failure-action=explode",
+         .n_warn = 1,
+         .warning = "boot.failure-action=explode is none of reboot, shell, halt on the command line, ignored",
+         .want = {{"boot.failure-action", "shell"}}},
+        {.name = "bad value ignored, the file's value kept",
+         .cmdline = "paios.boot.failure-action=Explode",
+         .n_warn = 1,
+         .warning = "boot.failure-action=Explode",
+         .want = {{"boot.failure-action", "halt"}}},
+        {.name = "bad number ignored", .cmdline = "paios.boot.device-timeout=soon", .n_warn = 1,
+         .warning = "boot.device-timeout=soon is not a number of seconds (0..3600) on the command line, ignored",
+         .want = {{"boot.device-timeout", "30"}}},
+        {.name = "out of range number ignored", .cmdline = "paios.watchdog.timeout=99999", .n_warn = 1,
+         .warning = "watchdog.timeout=99999", .want = {{"watchdog.timeout", "60"}}},
+        {.name = "bad boolean ignored", .cmdline = "paios.boot.debug=maybe", .n_warn = 1,
+         .warning = "boot.debug=maybe is not a boolean", .want = {{"boot.debug", "false"}}},
+        {.name = "relative path ignored", .cmdline = "paios.boot.init=bin/sh", .n_warn = 1,
+         .warning = "boot.init=bin/sh is not an absolute path", .want = {{"boot.init", "/sbin/init"}}},
+        {.name = "bad module list ignored, the file's list kept", .cmdline = "paios.modules.load=ext4,../evil", .n_warn = 1,
+         .warning = "\"../evil\" is not a module name", .want = {{"modules.load", "ext4 overlay"}}},
+        {.name = "unknown paios option: a warning", .cmdline = "paios.boot.splash=1", .n_warn = 1,
+         .warning = "unknown option paios.boot.splash on the command line, ignored"},
+        {.name = "unknown paios group: a warning", .cmdline = "paios.network.dhcp=1", .n_warn = 1,
+         .warning = "unknown option paios.network.dhcp"},
+        {.name = "paios option without a key: a warning", .cmdline = "paios.debug=1 paios.=1 paios.boot.=1", .n_warn = 3,
+         .warning = "unknown option paios.debug"},
+        {.name = "bare non-boolean needs a value", .cmdline = "paios.boot.init paios.boot.device-timeout", .n_warn = 2,
+         .warning = "paios.boot.device-timeout needs a value, ignored",
+         .want = {{"boot.init", "/sbin/init"}, {"boot.device-timeout", "30"}}},
+        {.name = "a bad option does not stop the ones after it",
+         .cmdline = "paios.boot.debug=nah paios.boot.failure-action=shell paios.foo paios.boot.failure-delay=9",
+         .n_warn = 2,
+         .warning = "unknown option paios.foo",
+         .want = {{"boot.debug", "false"}, {"boot.failure-action", "shell"}, {"boot.failure-delay", "9"}}},
+        {.name = "options merely starting like paios are not ours",
+         .cmdline = "paiosx.boot.debug=1 PAIOS.boot.debug=1 paios_boot_debug=1 boot.debug=1",
+         .want = {{"boot.debug", "false"}}},
+        {.name = "after -- the words are init's", .cmdline = "ro -- paios.boot.debug paios.boot.failure-action=shell",
+         .want = {{"boot.debug", "false"}, {"boot.failure-action", "halt"}}},
+};
+
+static void test_cmdline(void) {
+        struct keyfile kf = {0};
+        if (!CHECK_ERR(keyfile_parse(base_file, strlen(base_file), &kf, NULL), 0))
+                return;
+        for (size_t i = 0; i < ELEMENTSOF(cmdlines); i++) {
+                const typeof(cmdlines[0]) *t = &cmdlines[i];
+                unit_case("config_apply_cmdline(\"%s\"): %s", t->cmdline, t->name);
+                struct config c;
+                config_defaults(&c);
+                if (!CHECK_ERR(config_apply_keyfile(&c, &kf, NULL), 0))
+                        continue;
+                struct kcmdline k = {0};
+                if (!CHECK_ERR(kcmdline_parse(t->cmdline, &k, NULL), 0))
+                        continue;
+                struct diag d = {0};
+                config_apply_cmdline(&c, &k, &d);
+                kcmdline_free(&k);
+                CHECK_STREQ(d.error, ""); /* never an error */
+                CHECK_INTEQ(d.n_warn, t->n_warn);
+                CHECK_WARNED(&d, t->warning);
+                check_fields(&c, t->want, WANT_MAX);
+        }
+        keyfile_free(&kf);
+
+        unit_case("config_apply_cmdline: an overlong path is ignored with a short warning");
+        _cleanup_free_ char *longpath = unit_repeat('p', 2 * CONFIG_PATH_MAX);
+        longpath[0] = '/';
+        _cleanup_free_ char *line = unit_format("paios.boot.system-conf=%s", longpath);
+        struct kcmdline k = {0};
+        if (CHECK_ERR(kcmdline_parse(line, &k, NULL), 0)) {
+                struct config c;
+                config_defaults(&c);
+                struct diag d = {0};
+                config_apply_cmdline(&c, &k, &d);
+                CHECK_WARNED(&d, "boot.system-conf is longer than 255 bytes on the command line, ignored");
+                CHECK_STREQ(c.system_conf, "/etc/rauc/system.conf");
+                kcmdline_free(&k);
+        }
+
+        unit_case("config_apply_cmdline without a diag");
+        if (CHECK_ERR(kcmdline_parse("paios.boot.debug=x paios.nothing paios.boot.failure-delay=1", &k, NULL), 0)) {
+                struct config c;
+                config_defaults(&c);
+                config_apply_cmdline(&c, &k, NULL);
+                CHECK_INTEQ(c.failure_delay_s, 1);
+                CHECK_INTEQ(c.debug, false);
+                kcmdline_free(&k);
+        }
+}
+
+int main(void) {
+        test_parse_uint();
+        test_parse_bool();
+        test_copy_string();
+        test_path_join_root();
+        test_diag();
+        test_defaults();
+        test_describe();
+        test_failure_action_name();
+        test_files();
+        test_modules_max();
+        test_cmdline();
+        return unit_exit();
+}
