@@ -38,13 +38,16 @@ static int split_word(const char *s, size_t n, bool *unterminated, struct kparam
 
         /* as next_arg(): the value loses a leading quote and a quote ending the word */
         char *eq = strchr(word, '=');
+        bool closed = false; /* next_arg() removes one closing quote at most */
         if (eq && eq[1] == '"') {
                 memmove(eq + 1, eq + 2, strlen(eq + 2) + 1);
                 len--;
-                if (len > (size_t)(eq - word) + 1 && word[len - 1] == '"')
+                if (len > (size_t)(eq - word) + 1 && word[len - 1] == '"') {
                         word[--len] = '\0';
+                        closed = true;
+                }
         }
-        if (quoted && len > 0 && word[len - 1] == '"')
+        if (quoted && !closed && len > 0 && word[len - 1] == '"')
                 word[--len] = '\0';
 
         struct kparam p = {0};

@@ -9,7 +9,7 @@
 #include "macro.h"
 #include "parse-util.h"
 
-enum option_type { OPT_PATH, OPT_STRING, OPT_SECONDS, OPT_BOOL, OPT_FAILURE, OPT_MODULES };
+enum option_type { OPT_PATH, OPT_STRING, OPT_SIZE, OPT_SECONDS, OPT_BOOL, OPT_FAILURE, OPT_MODULES };
 
 struct option {
         const char *group;
@@ -42,7 +42,7 @@ static const struct option options[] = {
          "modules packed into the initramfs by mkinitramfs but loaded only when a device asks for them (coldplug)"},
         {"modules", "coldplug", OPT_BOOL, FIELD(coldplug), 0, "true",
          "load the modules that present devices ask for (their modalias), and those of devices that appear later"},
-        {"overlay", "tmpfs-size", OPT_STRING, FIELD(tmpfs_size), 0, "50%",
+        {"overlay", "tmpfs-size", OPT_SIZE, FIELD(tmpfs_size), 0, "50%",
          "size= of the tmpfs holding the overlay's upper layer"},
         {"watchdog", "device", OPT_PATH, FIELD(watchdog_device), 0, "/dev/watchdog", "the watchdog device to arm"},
         {"watchdog", "timeout", OPT_SECONDS, FIELD(watchdog_timeout_s), 3600, "60",
@@ -74,6 +74,21 @@ static bool module_name_is_valid(const char *s, size_t n) {
         return true;
 }
 
+/* A number with an optional k, m, g or % suffix, as tmpfs's size= takes it. */
+static bool size_is_valid(const char *s) {
+        size_t digits = strspn(s, "0123456789");
+        if (digits == 0)
+                return false;
+        const char *suffix = s + digits;
+        return !*suffix || (suffix[1] == '\0' && strchr("kKmMgG%", *suffix));
+}
+
+static int option_set_string(const struct option *o, char *field, const char *value, struct diag *d) {
+        if (copy_string(field, o->size, value) < 0)
+                return diag_fail(d, -ENAMETOOLONG, "%s.%s is longer than %zu bytes", o->group, o->key, o->size - 1);
+        return 0;
+}
+
 /* Set one option from its text; -EINVAL/-ERANGE/-ENAMETOOLONG with the reason in d. */
 static int option_set(struct config *c, const struct option *o, const char *value, struct diag *d) {
         void *field = (char *)c + o->offset;
@@ -85,12 +100,15 @@ static int option_set(struct config *c, const struct option *o, const char *valu
                         return diag_fail(d, -EINVAL, "%s.%s=%.64s is not an absolute path", o->group, o->key, value);
                 if (strstr(value, "/../") || (strlen(value) >= 3 && strcmp(value + strlen(value) - 3, "/..") == 0))
                         return diag_fail(d, -EINVAL, "%s.%s=%.64s contains \"..\"", o->group, o->key, value);
-                /* fall through */
+                return option_set_string(o, field, value, d);
+        case OPT_SIZE:
+                /* tmpfs's size=: nothing else, so a value cannot smuggle mount options in */
+                if (!size_is_valid(value))
+                        return diag_fail(d, -EINVAL, "%s.%s=%.32s is not a size (a number, optionally with k, m, g or %%)",
+                                         o->group, o->key, value);
+                return option_set_string(o, field, value, d);
         case OPT_STRING:
-                if (copy_string(field, o->size, value) < 0)
-                        return diag_fail(d, -ENAMETOOLONG, "%s.%s is longer than %zu bytes", o->group, o->key,
-                                         o->size - 1);
-                return 0;
+                return option_set_string(o, field, value, d);
         case OPT_SECONDS:
                 r = parse_uint(value, 0, o->max, field);
                 if (r < 0)

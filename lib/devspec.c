@@ -43,6 +43,8 @@ static int udev_unescape(const char *s, char *out, size_t n) {
                 if (c == '\\' && s[i + 1] == 'x' && hex_digit(s[i + 2]) >= 0 && hex_digit(s[i + 3]) >= 0) {
                         c = (char)(hex_digit(s[i + 2]) * 16 + hex_digit(s[i + 3]));
                         i += 3;
+                        if (c == '\0') /* would cut the name short: "root\x00junk" is no "root" */
+                                return -EINVAL;
                 }
                 if (o + 1 >= n)
                         return -ENAMETOOLONG;
@@ -89,8 +91,11 @@ int devspec_parse(const char *s, struct devspec *ret, struct diag *d) {
                 if (prefixes[i].udev_escaped) {
                         if (strchr(v, '/'))
                                 return diag_fail(d, -EINVAL, "device name \"%s\" has a '/' after the link directory", s);
-                        if (udev_unescape(v, spec.value, sizeof spec.value) < 0)
-                                return diag_fail(d, -ENAMETOOLONG, "device name \"%s\" is too long", s);
+                        int r = udev_unescape(v, spec.value, sizeof spec.value);
+                        if (r == -EINVAL)
+                                return diag_fail(d, r, "device name \"%s\" escapes a NUL byte", s);
+                        if (r < 0)
+                                return diag_fail(d, r, "device name \"%s\" is too long", s);
                 } else
                         (void)copy_string(spec.value, sizeof spec.value, v);
                 *ret = spec;
@@ -102,6 +107,8 @@ int devspec_parse(const char *s, struct devspec *ret, struct diag *d) {
                                  "device name \"%s\": only by-label, by-uuid, by-partlabel and by-partuuid links can be resolved without udev",
                                  s);
         if (strncmp(s, "/dev/", 5) == 0) {
+                if (!s[5])
+                        return diag_fail(d, -EINVAL, "device name \"/dev/\" names no device");
                 if (strstr(s, "/../") || strcmp(s + strlen(s) - 3, "/..") == 0)
                         return diag_fail(d, -EINVAL, "device name \"%s\" contains \"..\"", s);
                 spec.kind = DEVSPEC_PATH;

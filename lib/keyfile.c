@@ -46,6 +46,23 @@ static char *unescape(const char *s, size_t n) {
         return out;
 }
 
+static int add_group(struct keyfile *kf, const char *name) {
+        for (size_t i = 0; i < kf->n_groups; i++)
+                if (strcmp(kf->groups[i], name) == 0)
+                        return 0;
+        if (kf->n_groups >= KEYFILE_ENTRIES_MAX)
+                return -E2BIG;
+        char **grown = realloc(kf->groups, (kf->n_groups + 1) * sizeof *grown);
+        if (!grown)
+                return -ENOMEM;
+        kf->groups = grown;
+        kf->groups[kf->n_groups] = strdup(name);
+        if (!kf->groups[kf->n_groups])
+                return -ENOMEM;
+        kf->n_groups++;
+        return 0;
+}
+
 static int add_entry(struct keyfile *kf, const char *group, const char *key, size_t key_len,
                      const char *value, size_t value_len, unsigned line) {
         if (kf->n_entries >= KEYFILE_ENTRIES_MAX)
@@ -110,6 +127,12 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
                                 r = -ENOMEM;
                                 goto fail;
                         }
+                        r = add_group(&kf, group);
+                        if (r < 0) {
+                                if (r == -E2BIG)
+                                        r = diag_fail(d, r, "more than %d groups", KEYFILE_ENTRIES_MAX);
+                                goto fail;
+                        }
                         continue;
                 }
 
@@ -157,8 +180,8 @@ const char *keyfile_get(const struct keyfile *kf, const char *group, const char 
 }
 
 bool keyfile_has_group(const struct keyfile *kf, const char *group) {
-        for (size_t i = 0; i < kf->n_entries; i++)
-                if (strcmp(kf->entries[i].group, group) == 0)
+        for (size_t i = 0; i < kf->n_groups; i++)
+                if (strcmp(kf->groups[i], group) == 0)
                         return true;
         return false;
 }
@@ -169,7 +192,9 @@ void keyfile_free(struct keyfile *kf) {
                 free(kf->entries[i].key);
                 free(kf->entries[i].value);
         }
+        for (size_t i = 0; i < kf->n_groups; i++)
+                free(kf->groups[i]);
         free(kf->entries);
-        kf->entries = NULL;
-        kf->n_entries = 0;
+        free(kf->groups);
+        *kf = (struct keyfile){0};
 }

@@ -25,6 +25,8 @@ struct keyfile_entry {
 struct keyfile {
         struct keyfile_entry *entries; /* in file order */
         size_t n_entries;
+        char **groups;                 /* every group named, once, in file order */
+        size_t n_groups;
 };
 
 /* Parse len bytes of text. GKeyFile's rules: '#' comments, [group] headers, key=value

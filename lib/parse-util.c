@@ -14,6 +14,8 @@ int parse_uint(const char *s, unsigned min, unsigned max, unsigned *ret) {
                 if (*p < '0' || *p > '9')
                         return -EINVAL;
                 v = v * 10 + (unsigned long)(*p - '0');
+                if (v > max) /* early: 10 digits would wrap a 32-bit long */
+                        return -ERANGE;
         }
         if (v < min || v > max)
                 return -ERANGE;

@@ -55,22 +55,29 @@ int rauc_system_parse(const char *text, size_t len, struct rauc_system *ret, str
         if (r < 0)
                 goto out;
 
+        /* every slot group, with keys or not: an empty one is a slot without device= */
+        for (size_t i = 0; i < kf.n_groups; i++) {
+                const char *group = kf.groups[i];
+                if (strncmp(group, "slot.", 5) != 0)
+                        continue;
+                const char *name = group + 5;
+                /* RAUC names slots <class>.<index> */
+                const char *dot = strrchr(name, '.');
+                if (!dot || dot == name || !dot[1] || strlen(name) >= RAUC_NAME_MAX) {
+                        r = diag_fail(d, -EINVAL, "[%.80s] is not a slot name of the form slot.<class>.<index>", group);
+                        goto out;
+                }
+                if (!slot_for_group(sys, name)) {
+                        r = diag_fail(d, -E2BIG, "more than %d slots", RAUC_SLOTS_MAX);
+                        goto out;
+                }
+        }
+
         for (size_t i = 0; i < kf.n_entries; i++) {
                 const struct keyfile_entry *e = &kf.entries[i];
                 if (strncmp(e->group, "slot.", 5) != 0)
                         continue;
-                const char *name = e->group + 5;
-                /* RAUC names slots <class>.<index> */
-                const char *dot = strrchr(name, '.');
-                if (!dot || dot == name || !dot[1] || strlen(name) >= RAUC_NAME_MAX) {
-                        r = diag_fail(d, -EINVAL, "[%.80s] is not a slot name of the form slot.<class>.<index>", e->group);
-                        goto out;
-                }
-                struct rauc_slot *s = slot_for_group(sys, name);
-                if (!s) {
-                        r = diag_fail(d, -E2BIG, "more than %d slots", RAUC_SLOTS_MAX);
-                        goto out;
-                }
+                struct rauc_slot *s = slot_for_group(sys, e->group + 5); /* made above */
                 /* keyfile_get() semantics: a repeated key's last value wins, so later
                  * entries simply overwrite */
                 if (strcmp(e->key, "device") == 0)

@@ -165,6 +165,9 @@ fixtures_env() {
 	[ -r "$PAIOS_FIXTURES/env.sh" ] || fail "$PAIOS_FIXTURES/env.sh missing: the qemu-setup fixture did not run"
 	# shellcheck source=/dev/null
 	. "$PAIOS_FIXTURES/env.sh"
+	# the base disk's ids (PAIOS_PARTUUID_A, PAIOS_FSUUID_B, ...), as scripts/mkdisk.sh printed them
+	# shellcheck source=/dev/null
+	. "$PAIOS_FIXTURES/disk-ids.sh"
 }
 
 # make_initramfs VAR [mkinitramfs options...]: an initramfs like the default one, with the
