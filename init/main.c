@@ -21,7 +21,8 @@ static const struct stage {
         {"modules", stage_modules, false},            /* configured modules, coldplug */
         {"watchdog", stage_watchdog, false},          /* armed as soon as its driver is there */
         {"wait-device", stage_wait_device, false},    /* bounded, event-driven */
-        {"mount-root", stage_mount_root, false},      /* slot read-only, overlay on top */
+        {"data", stage_data, false},                  /* /data checked, mounted, the upper decided */
+        {"mount-root", stage_mount_root, false},      /* slot read-only, overlay, binds */
         {"check-new-root", stage_check_new_root, false}, /* an init to run, before anything is torn down */
         {"handover", stage_handover, false},          /* watchdog left running, timings logged */
         {"switch-root", stage_switch_root, false},    /* returns only on failure */

@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "data-fs.h"
 #include "failure.h"
 #include "fileio.h"
 #include "log.h"
@@ -19,6 +20,8 @@
 #include "probe.h"
 #include "switch-root.h"
 #include "uevent.h"
+#include "data.h"
+#include "record.h"
 #include "watchdog.h"
 
 static void stage_done(struct boot *b) {
@@ -153,11 +156,18 @@ int stage_print_plan(struct boot *b) {
         /* the mounts, with the device as it would be found */
         struct mount_step steps[PLAN_STEPS_MAX];
         size_t n;
-        int r = plan_mounts(p, p->root.kind == DEVSPEC_PATH ? p->root.value : "<device>", steps, PLAN_STEPS_MAX, &n,
-                            &b->diag);
+        /* as the configuration asks, before any fallback */
+        struct mount_inputs in = {
+                .root_device = p->root.kind == DEVSPEC_PATH ? p->root.value : "<device>",
+                .upper = b->config.data_device[0] ? b->config.upper : UPPER_TMPFS,
+                .data_upper_dir = PAIOS_DATA_DIR "/" DATA_OVERLAY_DIR "/<slot>",
+                .data_mounted = b->config.data_device[0] != '\0',
+        };
+        int r = plan_mounts(p, &in, steps, PLAN_STEPS_MAX, &n, &b->diag);
         if (r < 0)
                 return r;
-        static const char *const kinds[] = {[STEP_MKDIR] = "mkdir", [STEP_MOUNT] = "mount", [STEP_SYMLINK] = "symlink"};
+        static const char *const kinds[] = {[STEP_MKDIR] = "mkdir", [STEP_MOUNT] = "mount", [STEP_SYMLINK] = "symlink",
+                                            [STEP_BIND] = "bind", [STEP_MOVE] = "move"};
         for (size_t i = 0; i < n; i++)
                 (void)printf("step=%s %s source=%s fstype=%s options=%s ro-device=%s what=%s\n", kinds[steps[i].kind],
                              steps[i].target, steps[i].source, steps[i].fstype, steps[i].options,
@@ -234,10 +244,12 @@ static bool drain_uevents(struct boot *b) {
         return block;
 }
 
-int stage_wait_device(struct boot *b) {
-        const struct boot_plan *p = &b->plan;
+/* Wait up to timeout_ms (-1: without limit) for spec to name exactly one device, loading
+ * modules that new devices ask for and feeding the watchdog meanwhile. */
+static int wait_for_device(struct boot *b, const char *role, const struct devspec *spec, int timeout_ms, char *ret,
+                           size_t n) {
         char what[DEVSPEC_VALUE_MAX + 16];
-        (void)devspec_format(&p->root, what, sizeof what);
+        (void)devspec_format(spec, what, sizeof what);
         unsigned long start = log_now_ms(), last_report = start;
         /* feed the watchdog at least every third of its timeout while waiting */
         int feed_ms = b->watchdog_fd >= 0 ? (int)(b->watchdog_timeout_s * 1000 / 3) : 1000;
@@ -247,16 +259,16 @@ int stage_wait_device(struct boot *b) {
 
         for (;;) {
                 struct diag d = {0};
-                int r = probe_resolve(b->root, &p->root, b->root_device, sizeof b->root_device, &d);
+                int r = probe_resolve(b->root, spec, ret, n, &d);
                 if (r == 0)
-                        break;
+                        return 0;
                 if (r != -ENOENT)
-                        return diag_fail(&b->diag, r, "root device %s: %s", what, d.error[0] ? d.error : strerror(-r));
+                        return diag_fail(&b->diag, r, "%s %s: %s", role, what, d.error[0] ? d.error : strerror(-r));
 
                 unsigned long now = log_now_ms();
-                if (p->device_timeout_ms >= 0 && now - start >= (unsigned long)p->device_timeout_ms)
-                        return diag_fail(&b->diag, -ENODEV, "root device %s did not appear within %d s", what,
-                                         p->device_timeout_ms / 1000);
+                if (timeout_ms >= 0 && now - start >= (unsigned long)timeout_ms)
+                        return diag_fail(&b->diag, -ENODEV, "%s %s did not appear within %d s", role, what,
+                                         timeout_ms / 1000);
                 if (!announced) {
                         log_info("waiting for %s", what);
                         announced = true;
@@ -266,8 +278,8 @@ int stage_wait_device(struct boot *b) {
                         last_report = now;
                 }
                 int wait_ms = feed_ms;
-                if (p->device_timeout_ms >= 0 && (unsigned long)p->device_timeout_ms - (now - start) < (unsigned long)wait_ms)
-                        wait_ms = (int)((unsigned long)p->device_timeout_ms - (now - start));
+                if (timeout_ms >= 0 && (unsigned long)timeout_ms - (now - start) < (unsigned long)wait_ms)
+                        wait_ms = (int)((unsigned long)timeout_ms - (now - start));
                 if (b->uevent_fd >= 0) {
                         struct pollfd pfd = {.fd = b->uevent_fd, .events = POLLIN};
                         (void)poll(&pfd, 1, wait_ms);
@@ -277,25 +289,209 @@ int stage_wait_device(struct boot *b) {
                 if (b->watchdog_fd >= 0)
                         (void)watchdog_ping(b->watchdog_fd);
         }
+}
+
+int stage_wait_device(struct boot *b) {
+        char what[DEVSPEC_VALUE_MAX + 16];
+        (void)devspec_format(&b->plan.root, what, sizeof what);
+        int r = wait_for_device(b, "root device", &b->plan.root, b->plan.device_timeout_ms, b->root_device,
+                                sizeof b->root_device);
+        if (r < 0)
+                return r;
         log_notice("root device %s is %s", what, b->root_device);
         stage_done(b);
+        return 0;
+}
+
+/* /data cannot be used: record why, and boot on without it unless it is required. */
+static int data_fall_back(struct boot *b, enum data_action action, const char *why) {
+        b->record.data_state = "fallback";
+        if (action == DATA_FAIL || b->config.data_required)
+                return diag_fail(&b->diag, -EIO, "data %s: %s (data.required=true)", b->config.data_device, why);
+        log_warn("data %s: %s: booting without persistent data, upper on tmpfs", b->config.data_device, why);
+        record_add_fallback(&b->record, "data", why);
+        if (b->upper == UPPER_DATA) {
+                b->upper = UPPER_TMPFS;
+                record_add_fallback(&b->record, "upper", "overlay.upper=data but /data is not usable: tmpfs");
+        }
+        return 0;
+}
+
+/* The slot filesystem's UUID: an upper made over another rootfs is not applied. */
+static void slot_identity(const struct boot *b, char *buf, size_t n) {
+        char uuid[64] = "";
+        (void)probe_value(b->root_device, "UUID", uuid, sizeof uuid);
+        (void)data_rootfs_identity(uuid, "", buf, n);
+}
+
+int stage_data(struct boot *b) {
+        b->upper = b->config.upper;
+        b->record.data_state = "none";
+        if (!b->config.data_device[0]) {
+                if (b->upper == UPPER_DATA) {
+                        b->upper = UPPER_TMPFS;
+                        log_warn("overlay.upper=data without data.device: upper on tmpfs");
+                        record_add_fallback(&b->record, "upper", "overlay.upper=data without data.device");
+                }
+                stage_done(b);
+                return 0;
+        }
+        (void)copy_string(b->record.data_device, sizeof b->record.data_device, b->config.data_device);
+
+        struct devspec spec;
+        struct diag d = {0};
+        char why[DIAG_TEXT_MAX];
+        int r = devspec_parse(b->config.data_device, &spec, &d);
+        if (r < 0)
+                return data_fall_back(b, DATA_FALL_BACK, d.error);
+
+        char device[PATH_MAX];
+        enum data_content content = DATA_MISSING;
+        char found[64] = "";
+        r = wait_for_device(b, "data device", &spec, (int)b->config.data_timeout_s * 1000, device, sizeof device);
+        if (r == 0) {
+                r = data_probe_content(device, b->config.data_fstype, &content, found, sizeof found);
+                if (r < 0) {
+                        (void)snprintf(why, sizeof why, "cannot probe %.64s: %s", device, strerror(-r));
+                        return data_fall_back(b, DATA_FALL_BACK, why);
+                }
+        }
+        enum data_action action = data_decide_content(&b->config, content, found, why, sizeof why);
+        if (action == DATA_FALL_BACK || action == DATA_FAIL)
+                return data_fall_back(b, action, why);
+        (void)copy_string(b->record.data_device, sizeof b->record.data_device, device);
+
+        if (action == DATA_FORMAT) {
+                log_notice("data %s: %s", device, why);
+                char *argv[] = {"/sbin/mke2fs", "-q", "-t", "ext4", "-L", "data", device, NULL};
+                r = data_run_tool(b->root, argv, b->watchdog_fd);
+                if (r != 0) {
+                        (void)snprintf(why, sizeof why, "mke2fs failed (%s)", r < 0 ? strerror(-r) : "non-zero exit");
+                        return data_fall_back(b, DATA_FALL_BACK, why);
+                }
+                b->record.data_state = "formatted";
+        } else if (b->config.data_check) {
+                char *argv[] = {"/sbin/e2fsck", "-p", device, NULL};
+                r = data_run_tool(b->root, argv, b->watchdog_fd);
+                action = data_decide_fsck(&b->config, r, why, sizeof why);
+                (void)copy_string(b->record.data_check, sizeof b->record.data_check, why);
+                log_info("data %s: e2fsck: %s", device, why);
+                if (action != DATA_USE)
+                        return data_fall_back(b, action, why);
+        }
+
+        r = data_mount(b->root, device, b->config.data_fstype, b->config.data_options, &d);
+        if (r < 0)
+                return data_fall_back(b, DATA_FALL_BACK, d.error);
+        b->data_mounted = true;
+        if (!strcmp(b->record.data_state, "none"))
+                b->record.data_state = "mounted";
+        log_notice("data %s mounted on " PAIOS_DATA_DIR, device);
+
+        bool marker = data_reset_marker_present(b->root);
+        bool reset = data_factory_reset_due(&b->config, marker, why, sizeof why);
+        if (b->config.data_factory_reset || marker)
+                log_notice("factory reset: %s", why);
+        if (reset) {
+                r = data_reset_state(b->root, &d);
+                if (r < 0)
+                        log_err("factory reset: %s", d.error);
+        }
+
+        if (b->upper == UPPER_DATA) {
+                char identity[256];
+                slot_identity(b, identity, sizeof identity);
+                r = data_prepare_upper(b->root, b->plan.slot[0] ? b->plan.slot : "default", identity, reset,
+                                       &b->config.data_protected, b->data_upper_dir, sizeof b->data_upper_dir,
+                                       b->record.upper_decision, sizeof b->record.upper_decision, &d);
+                if (r < 0) {
+                        /* a full /data (no room for work/) lands here too */
+                        log_warn("data: upper on /data: %s: upper on tmpfs", d.error);
+                        record_add_fallback(&b->record, "upper", d.error);
+                        b->upper = UPPER_TMPFS;
+                }
+        }
+        if (reset && marker)
+                data_reset_marker_remove(b->root);
+        stage_done(b);
+        return 0;
+}
+
+/* Apply the plan's steps; on failure *ret_failed names the step that failed. */
+static int apply_steps(struct boot *b, const struct mount_step *steps, size_t n, bool skip_slot,
+                       const char **ret_failed) {
+        for (size_t i = 0; i < n; i++) {
+                const struct mount_step *s = &steps[i];
+                if (skip_slot && s->kind == STEP_MOUNT && strcmp(s->what, "slot") == 0)
+                        continue;
+                struct diag d = {0};
+                int r = data_apply_step(b->root, s, &d);
+                if (r < 0 && s->kind == STEP_BIND && s->bind_from == BIND_FROM_DATA) {
+                        /* one hostile or broken entry does not stop the others */
+                        log_err("persistent bind %s: %s", s->target + strlen(PAIOS_SYSROOT), d.error);
+                        record_add_fallback(&b->record, "bind", d.error);
+                        continue;
+                }
+                if (r == 0 && s->kind == STEP_MOUNT && strcmp(s->what, "overlay") == 0 && mount_is_read_only(b->root, s->target)) {
+                        /* overlayfs mounts read-only when it cannot create its work
+                         * directory (a full upper filesystem): that is a failure here */
+                        (void)umount_at_root(b->root, s->target);
+                        r = diag_fail(&d, -EROFS, "overlay on %s came up read-only: no room for its work directory?",
+                                      s->target);
+                }
+                if (r < 0) {
+                        (void)copy_string(b->diag.error, sizeof b->diag.error, d.error);
+                        *ret_failed = s->what;
+                        return r;
+                }
+                if (r > 0)
+                        log_info("%s %s: not in the slot, nothing to protect", s->what, s->source);
+                else if (s->kind == STEP_MOUNT || s->kind == STEP_BIND)
+                        log_info("mounted %s: %s on %s (%s%s%s)", s->what, s->source, s->target,
+                                 s->fstype[0] ? s->fstype : s->kind == STEP_BIND ? "bind" : "auto",
+                                 s->options[0] ? ", " : "", s->read_only ? "ro" : s->options);
+        }
         return 0;
 }
 
 int stage_mount_root(struct boot *b) {
         struct mount_step steps[PLAN_STEPS_MAX];
         size_t n;
-        int r = plan_mounts(&b->plan, b->root_device, steps, PLAN_STEPS_MAX, &n, &b->diag);
+        struct mount_inputs in = {
+                .root_device = b->root_device,
+                .upper = b->upper,
+                .data_upper_dir = b->data_upper_dir,
+                .data_mounted = b->data_mounted,
+        };
+        int r = plan_mounts(&b->plan, &in, steps, PLAN_STEPS_MAX, &n, &b->diag);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < n; i++) {
-                r = mount_step_apply(b->root, &steps[i], &b->diag);
+        const char *failed = "";
+        r = apply_steps(b, steps, n, false, &failed);
+        if (r < 0 && b->upper == UPPER_DATA && strcmp(failed, "overlay") == 0) {
+                /* the overlay on /data failed (a full /data cannot hold the work
+                 * directory): the same boot on a tmpfs upper, the reason recorded */
+                log_warn("overlay with its upper on /data: %s: upper on tmpfs", b->diag.error);
+                record_add_fallback(&b->record, "upper", b->diag.error);
+                b->upper = in.upper = UPPER_TMPFS;
+                r = plan_mounts(&b->plan, &in, steps, PLAN_STEPS_MAX, &n, &b->diag);
                 if (r < 0)
                         return r;
-                if (steps[i].kind == STEP_MOUNT)
-                        log_info("mounted %s: %s on %s (%s, %s)", steps[i].what, steps[i].source, steps[i].target,
-                                 steps[i].fstype[0] ? steps[i].fstype : "auto", steps[i].options);
+                r = apply_steps(b, steps, n, true, &failed);
         }
+        if (r < 0)
+                return r;
+
+        /* a persistent /etc/machine-id: made once, then the same across boots and slots */
+        for (size_t i = 0; b->data_mounted && i < b->config.data_binds.n; i++)
+                if (strcmp(b->config.data_binds.path[i], "/etc/machine-id") == 0) {
+                        bool created;
+                        r = data_ensure_machine_id(b->root, PAIOS_SYSROOT "/etc/machine-id", &created);
+                        if (r < 0)
+                                log_warn("machine id: %s", strerror(-r));
+                        else if (created)
+                                log_notice("machine id created on /data");
+                }
         stage_done(b);
         return 0;
 }
@@ -312,7 +508,41 @@ int stage_check_new_root(struct boot *b) {
         return 0;
 }
 
+/* The boot record: the plan, what probing found, what fell back, the timings. */
+static void write_record(struct boot *b, const struct rusage *ru) {
+        struct boot_record *r = &b->record;
+        (void)copy_string(r->slot, sizeof r->slot, b->plan.slot);
+        (void)copy_string(r->slot_name, sizeof r->slot_name, b->plan.slot_name);
+        (void)devspec_format(&b->plan.root, r->root_spec, sizeof r->root_spec);
+        (void)copy_string(r->root_device, sizeof r->root_device, b->root_device);
+        (void)copy_string(r->fstype, sizeof r->fstype, b->plan.fstype);
+        (void)copy_string(r->init, sizeof r->init, b->init);
+        r->upper = overlay_upper_name(b->upper);
+        (void)copy_string(r->upper_dir, sizeof r->upper_dir, b->upper == UPPER_DATA ? b->data_upper_dir : PAIOS_OVERLAY_DIR "/upper");
+        (void)copy_string(r->watchdog_device, sizeof r->watchdog_device, b->config.watchdog_device);
+        r->watchdog_timeout_s = b->watchdog_armed ? b->watchdog_timeout_s : 0;
+        unsigned long prev = b->start_ms;
+        for (unsigned i = 0; i < b->n_times && i < RECORD_STAGES_MAX; i++) {
+                r->stages[i].stage = b->times[i].stage;
+                r->stages[i].ms = b->times[i].end_ms - prev;
+                prev = b->times[i].end_ms;
+                r->n_stages = i + 1;
+        }
+        r->total_ms = log_now_ms() - b->start_ms;
+        r->utime_ms = (unsigned long)(ru->ru_utime.tv_sec * 1000 + ru->ru_utime.tv_usec / 1000);
+        r->stime_ms = (unsigned long)(ru->ru_stime.tv_sec * 1000 + ru->ru_stime.tv_usec / 1000);
+        r->maxrss_kib = ru->ru_maxrss;
+
+        char json[8192];
+        int k = record_format_json(r, json, sizeof json);
+        if (k == 0)
+                k = write_new_file_at_root(b->root, PAIOS_RECORD_PATH, json);
+        if (k < 0)
+                log_warn("boot record %s: %s", PAIOS_RECORD_PATH, strerror(-k));
+}
+
 int stage_handover(struct boot *b) {
+        b->watchdog_armed = b->watchdog_fd >= 0;
         watchdog_handover(&b->watchdog_fd);
         if (b->uevent_fd >= 0)
                 (void)close(b->uevent_fd);
@@ -321,23 +551,22 @@ int stage_handover(struct boot *b) {
         b->modules = NULL;
         stage_done(b);
 
+        struct rusage ru;
+        (void)getrusage(RUSAGE_SELF, &ru);
+        write_record(b, &ru);
+
         char line[512];
         size_t used = 0;
-        unsigned long prev = b->start_ms;
-        for (unsigned i = 0; i < b->n_times && used < sizeof line; i++) {
-                int k = snprintf(line + used, sizeof line - used, "%s%s=%lu", i ? " " : "", b->times[i].stage,
-                                 b->times[i].end_ms - prev);
+        for (size_t i = 0; i < b->record.n_stages && used < sizeof line; i++) {
+                int k = snprintf(line + used, sizeof line - used, "%s%s=%lu", i ? " " : "", b->record.stages[i].stage,
+                                 b->record.stages[i].ms);
                 if (k < 0)
                         break;
                 used += (size_t)k;
-                prev = b->times[i].end_ms;
         }
-        struct rusage ru;
-        (void)getrusage(RUSAGE_SELF, &ru);
         log_info("stage times (ms): %s", line);
-        log_notice("switching to %s on %s after %lu ms (user %ld ms, sys %ld ms, maxrss %ld KiB)", b->init,
-                   b->root_device, log_now_ms() - b->start_ms, ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000,
-                   ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000, ru.ru_maxrss);
+        log_notice("switching to %s on %s after %lu ms (user %lu ms, sys %lu ms, maxrss %ld KiB)", b->init,
+                   b->root_device, b->record.total_ms, b->record.utime_ms, b->record.stime_ms, b->record.maxrss_kib);
         return 0;
 }
 

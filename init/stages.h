@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "cmdline.h"
+#include "record.h"
 #include "config.h"
 #include "diag.h"
 #include "plan.h"
@@ -31,8 +32,13 @@ struct boot {
         int uevent_fd;
         int watchdog_fd;
         unsigned watchdog_timeout_s;
+        bool watchdog_armed;
 
         char root_device[PATH_MAX]; /* the slot's device node, once found */
+        enum overlay_upper upper;   /* the upper in use, after any fallback */
+        bool data_mounted;
+        char data_upper_dir[PATH_MAX];
+        struct boot_record record;
         char init[PATH_MAX];        /* the real init that will be executed */
 
         const char *stage;          /* the stage running, for the failure line */
@@ -51,6 +57,7 @@ int stage_print_plan(struct boot *b);
 int stage_modules(struct boot *b);
 int stage_watchdog(struct boot *b);
 int stage_wait_device(struct boot *b);
+int stage_data(struct boot *b);
 int stage_mount_root(struct boot *b);
 int stage_check_new_root(struct boot *b);
 int stage_handover(struct boot *b);

@@ -9,7 +9,7 @@
 #include "macro.h"
 #include "parse-util.h"
 
-enum option_type { OPT_PATH, OPT_STRING, OPT_SIZE, OPT_SECONDS, OPT_BOOL, OPT_FAILURE, OPT_MODULES };
+enum option_type { OPT_PATH, OPT_STRING, OPT_SIZE, OPT_SECONDS, OPT_BOOL, OPT_FAILURE, OPT_UPPER, OPT_MODULES, OPT_PATHS };
 
 struct option {
         const char *group;
@@ -42,8 +42,30 @@ static const struct option options[] = {
          "modules packed into the initramfs by mkinitramfs but loaded only when a device asks for them (coldplug)"},
         {"modules", "coldplug", OPT_BOOL, FIELD(coldplug), 0, "true",
          "load the modules that present devices ask for (their modalias), and those of devices that appear later"},
+        {"overlay", "upper", OPT_UPPER, FIELD(upper), 0, "tmpfs",
+         "where the overlay's upper layer lives: tmpfs (writes vanish at reboot) or data (per slot on /data)"},
         {"overlay", "tmpfs-size", OPT_SIZE, FIELD(tmpfs_size), 0, "50%",
          "size= of the tmpfs holding the overlay's upper layer"},
+        {"data", "device", OPT_STRING, FIELD(data_device), 0, "",
+         "the persistent data partition (PARTLABEL=, PARTUUID=, LABEL=, UUID=, /dev/...); empty: no /data"},
+        {"data", "fstype", OPT_STRING, FIELD(data_fstype), 0, "ext4", "filesystem type of /data"},
+        {"data", "options", OPT_STRING, FIELD(data_options), 0, "",
+         "extra mount options for /data; nodev and nosuid are always added"},
+        {"data", "timeout", OPT_SECONDS, FIELD(data_timeout_s), 600, "10",
+         "seconds to wait for the data device once the root device is there"},
+        {"data", "check", OPT_BOOL, FIELD(data_check), 0, "true", "run e2fsck -p on /data before mounting it"},
+        {"data", "format-blank", OPT_BOOL, FIELD(data_format_blank), 0, "false",
+         "format /data as ext4 when it holds no signature at all (never when it holds anything)"},
+        {"data", "required", OPT_BOOL, FIELD(data_required), 0, "false",
+         "fail the boot when /data cannot be used, instead of booting on a tmpfs upper"},
+        {"data", "binds", OPT_PATHS, FIELD(data_binds), 0, "",
+         "paths bind-mounted from /data into the new root (seeded from the slot on first use)"},
+        {"data", "protected", OPT_PATHS, FIELD(data_protected), 0, "/etc/rauc",
+         "paths that always come from the read-only slot, whatever /data holds"},
+        {"data", "allow-factory-reset", OPT_BOOL, FIELD(data_allow_factory_reset), 0, "false",
+         "honour data.factory-reset on the kernel command line"},
+        {"data", "factory-reset", OPT_BOOL, FIELD(data_factory_reset), 0, "false",
+         "set the slot's upper and the bound state aside (kept on /data) and boot clean"},
         {"watchdog", "device", OPT_PATH, FIELD(watchdog_device), 0, "/dev/watchdog", "the watchdog device to arm"},
         {"watchdog", "timeout", OPT_SECONDS, FIELD(watchdog_timeout_s), 3600, "60",
          "watchdog timeout in seconds, armed as soon as the driver is loaded; 0: do not arm"},
@@ -56,6 +78,15 @@ static const char *const failure_names[] = {
         [FAILURE_SHELL] = "shell",
         [FAILURE_HALT] = "halt",
 };
+
+static const char *const upper_names[] = {
+        [UPPER_TMPFS] = "tmpfs",
+        [UPPER_DATA] = "data",
+};
+
+const char *overlay_upper_name(enum overlay_upper u) {
+        return (size_t)u < ELEMENTSOF(upper_names) ? upper_names[u] : "?";
+}
 
 const char *failure_action_name(enum failure_action a) {
         return (size_t)a < ELEMENTSOF(failure_names) ? failure_names[a] : "?";
@@ -81,6 +112,19 @@ static bool size_is_valid(const char *s) {
                 return false;
         const char *suffix = s + digits;
         return !*suffix || (suffix[1] == '\0' && strchr("kKmMgG%", *suffix));
+}
+
+/* "/var/log": absolute, not "/" itself, no "." or ".." component, no "//". */
+static bool path_is_safe(const char *p) {
+        if (p[0] != '/' || !p[1] || p[strlen(p) - 1] == '/')
+                return false;
+        for (const char *c = p; c; c = strchr(c + 1, '/')) {
+                const char *next = c + 1;
+                size_t len = strcspn(next, "/");
+                if (len == 0 || (len == 1 && next[0] == '.') || (len == 2 && next[0] == '.' && next[1] == '.'))
+                        return false;
+        }
+        return true;
 }
 
 static int option_set_string(const struct option *o, char *field, const char *value, struct diag *d) {
@@ -126,6 +170,39 @@ static int option_set(struct config *c, const struct option *o, const char *valu
                                 return 0;
                         }
                 return diag_fail(d, -EINVAL, "%s.%s=%.32s is none of reboot, shell, halt", o->group, o->key, value);
+        case OPT_UPPER:
+                for (size_t i = 0; i < ELEMENTSOF(upper_names); i++)
+                        if (strcmp(value, upper_names[i]) == 0) {
+                                *(enum overlay_upper *)field = (enum overlay_upper)i;
+                                return 0;
+                        }
+                return diag_fail(d, -EINVAL, "%s.%s=%.32s is none of tmpfs, data", o->group, o->key, value);
+        case OPT_PATHS: {
+                /* white-space separated absolute paths without "..", replacing the list */
+                struct path_list list = {0};
+                for (const char *p = value; *p;) {
+                        p += strspn(p, " \t");
+                        size_t len = strcspn(p, " \t");
+                        if (len == 0)
+                                break;
+                        if (list.n >= CONFIG_PATHS_MAX)
+                                return diag_fail(d, -E2BIG, "%s.%s lists more than %d paths", o->group, o->key,
+                                                 CONFIG_PATHS_MAX);
+                        if (len >= CONFIG_PATH_MAX)
+                                return diag_fail(d, -ENAMETOOLONG, "%s.%s: a path is longer than %d bytes", o->group,
+                                                 o->key, CONFIG_PATH_MAX - 1);
+                        char *item = list.path[list.n];
+                        memcpy(item, p, len);
+                        item[len] = '\0';
+                        if (!path_is_safe(item))
+                                return diag_fail(d, -EINVAL, "%s.%s: \"%.64s\" is no absolute path below / without \"..\"",
+                                                 o->group, o->key, item);
+                        list.n++;
+                        p += len;
+                }
+                memcpy(field, &list, sizeof list);
+                return 0;
+        }
         case OPT_MODULES: {
                 /* a white-space or comma separated list, replacing the previous one */
                 char names[CONFIG_MODULES_MAX][CONFIG_MODULE_NAME_MAX];

@@ -16,6 +16,7 @@ enum {
         CONFIG_PATH_MAX = 256,
         CONFIG_MODULES_MAX = 64,
         CONFIG_MODULE_NAME_MAX = 64,
+        CONFIG_PATHS_MAX = 16,
 };
 
 #define CONFIG_DEFAULT_PATH "/etc/paios-init.conf"
@@ -25,6 +26,17 @@ enum failure_action {
         FAILURE_REBOOT, /* default: the bootloader's boot counter then falls back */
         FAILURE_SHELL,  /* busybox shell on the console, then reboot when it exits */
         FAILURE_HALT,   /* power off: for test benches */
+};
+
+enum overlay_upper {
+        UPPER_TMPFS, /* volatile: every boot starts from the slot as written */
+        UPPER_DATA,  /* persistent: a per-slot directory on /data */
+};
+
+/* A list of absolute paths (data.binds, data.protected). */
+struct path_list {
+        char path[CONFIG_PATHS_MAX][CONFIG_PATH_MAX];
+        size_t n;
 };
 
 struct config {
@@ -41,7 +53,20 @@ struct config {
         char modules_include[1024];          /* for mkinitramfs only: packed, loaded by coldplug */
         bool coldplug;
         /* [overlay] */
+        enum overlay_upper upper;
         char tmpfs_size[32];                 /* size= of the tmpfs that holds the upper layer */
+        /* [data] */
+        char data_device[CONFIG_PATH_MAX];   /* "" = no /data */
+        char data_fstype[32];
+        char data_options[CONFIG_PATH_MAX];  /* added to nodev,nosuid */
+        unsigned data_timeout_s;
+        bool data_check;                     /* e2fsck -p before mounting */
+        bool data_format_blank;              /* mkfs.ext4 a partition that holds no signature at all */
+        bool data_required;                  /* fail the boot instead of falling back */
+        struct path_list data_binds;         /* persistent paths bound from /data */
+        struct path_list data_protected;     /* always from the read-only slot */
+        bool data_allow_factory_reset;       /* honour data.factory-reset from the command line */
+        bool data_factory_reset;
         /* [watchdog] */
         char watchdog_device[CONFIG_PATH_MAX];
         unsigned watchdog_timeout_s;         /* 0 = do not arm */
@@ -60,6 +85,7 @@ int config_apply_keyfile(struct config *c, const struct keyfile *kf, struct diag
 void config_apply_cmdline(struct config *c, const struct kcmdline *cmdline, struct diag *d);
 
 const char *failure_action_name(enum failure_action a);
+const char *overlay_upper_name(enum overlay_upper u);
 
 /* Print every option with its group, default and meaning (for --help-config and docs). */
 typedef void (*config_print_fn)(void *userdata, const char *group, const char *key, const char *def,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "macro.h"
+#include "data.h"
 #include "parse-util.h"
 
 const char *const plan_default_inits[3] = {"/sbin/init", "/etc/init", "/bin/init"};
@@ -90,8 +91,9 @@ static struct mount_step *step_add(struct mount_step *steps, size_t max, size_t 
         return s;
 }
 
-int plan_mounts(const struct boot_plan *p, const char *root_device, struct mount_step *steps, size_t max,
+int plan_mounts(const struct boot_plan *p, const struct mount_inputs *in, struct mount_step *steps, size_t max,
                 size_t *ret_n, struct diag *d) {
+        const struct config *cfg = p->config;
         size_t n = 0;
         struct mount_step *s;
         int len;
@@ -103,8 +105,11 @@ int plan_mounts(const struct boot_plan *p, const char *root_device, struct mount
                         return diag_fail(d, -E2BIG, "mount plan has too many steps"); \
         } while (0)
 
-        if (strlen(root_device) >= sizeof s->source)
-                return diag_fail(d, -ENAMETOOLONG, "device path %.64s is too long", root_device);
+        if (strlen(in->root_device) >= sizeof s->source)
+                return diag_fail(d, -ENAMETOOLONG, "device path %.64s is too long", in->root_device);
+        bool on_data = in->upper == UPPER_DATA;
+        if (on_data && (!in->data_mounted || !in->data_upper_dir))
+                return diag_fail(d, -EINVAL, "an upper on /data needs /data mounted");
 
         ADD(STEP_MKDIR, "run directory", PAIOS_RUN_DIR);
         ADD(STEP_MKDIR, "slot mount point", PAIOS_SLOT_DIR);
@@ -113,36 +118,81 @@ int plan_mounts(const struct boot_plan *p, const char *root_device, struct mount
          * journal replay can write, and "ro" last in the options, so rootflags=rw cannot
          * turn it off (the last of ro/rw wins in mount option strings). */
         ADD(STEP_MOUNT, "slot", PAIOS_SLOT_DIR);
-        (void)copy_string(s->source, sizeof s->source, root_device);
+        (void)copy_string(s->source, sizeof s->source, in->root_device);
         (void)copy_string(s->fstype, sizeof s->fstype, p->fstype);
         len = snprintf(s->options, sizeof s->options, "%s%sro", p->rootflags, p->rootflags[0] ? "," : "");
         if (len < 0 || (size_t)len >= sizeof s->options)
                 return diag_fail(d, -ENAMETOOLONG, "rootflags= is too long");
         s->block_device_ro = true;
 
-        ADD(STEP_MKDIR, "overlay directory", PAIOS_OVERLAY_DIR);
-        ADD(STEP_MOUNT, "overlay upper tmpfs", PAIOS_OVERLAY_DIR);
-        (void)copy_string(s->source, sizeof s->source, "paios-overlay");
-        (void)copy_string(s->fstype, sizeof s->fstype, "tmpfs");
-        len = snprintf(s->options, sizeof s->options, "mode=0755,size=%s", p->config->tmpfs_size);
-        if (len < 0 || (size_t)len >= sizeof s->options)
-                return diag_fail(d, -ENAMETOOLONG, "overlay.tmpfs-size is too long");
-        ADD(STEP_MKDIR, "overlay upper", PAIOS_OVERLAY_DIR "/upper");
-        ADD(STEP_MKDIR, "overlay work", PAIOS_OVERLAY_DIR "/work");
+        char upper[CONFIG_PATH_MAX], work[CONFIG_PATH_MAX];
+        if (on_data) {
+                if (snprintf(upper, sizeof upper, "%s/upper", in->data_upper_dir) >= (int)sizeof upper ||
+                    snprintf(work, sizeof work, "%s/work", in->data_upper_dir) >= (int)sizeof work)
+                        return diag_fail(d, -ENAMETOOLONG, "upper directory path too long");
+        } else {
+                (void)copy_string(upper, sizeof upper, PAIOS_OVERLAY_DIR "/upper");
+                (void)copy_string(work, sizeof work, PAIOS_OVERLAY_DIR "/work");
+                ADD(STEP_MKDIR, "overlay directory", PAIOS_OVERLAY_DIR);
+                ADD(STEP_MOUNT, "overlay upper tmpfs", PAIOS_OVERLAY_DIR);
+                (void)copy_string(s->source, sizeof s->source, "paios-overlay");
+                (void)copy_string(s->fstype, sizeof s->fstype, "tmpfs");
+                len = snprintf(s->options, sizeof s->options, "mode=0755,size=%s", cfg->tmpfs_size);
+                if (len < 0 || (size_t)len >= sizeof s->options)
+                        return diag_fail(d, -ENAMETOOLONG, "overlay.tmpfs-size is too long");
+                ADD(STEP_MKDIR, "overlay upper", upper);
+                ADD(STEP_MKDIR, "overlay work", work);
+        }
 
         ADD(STEP_MKDIR, "new root", PAIOS_SYSROOT);
         /* The overlay's source names the slot device, so tools reading /proc/self/mountinfo
-         * (rauc status, findmnt) see which device is behind "/". */
+         * (rauc status, findmnt) see which device is behind "/". An upper on /data is
+         * untrusted (whoever holds the storage can write it): Documentation/filesystems/
+         * overlayfs.rst asks for no metacopy, no index and redirects not followed then. */
         ADD(STEP_MOUNT, "overlay", PAIOS_SYSROOT);
-        (void)copy_string(s->source, sizeof s->source, root_device);
+        (void)copy_string(s->source, sizeof s->source, in->root_device);
         (void)copy_string(s->fstype, sizeof s->fstype, "overlay");
-        (void)copy_string(s->options, sizeof s->options,
-                          "lowerdir=" PAIOS_SLOT_DIR ",upperdir=" PAIOS_OVERLAY_DIR "/upper,workdir=" PAIOS_OVERLAY_DIR
-                          "/work");
+        len = snprintf(s->options, sizeof s->options, "lowerdir=" PAIOS_SLOT_DIR ",upperdir=%s,workdir=%s%s", upper, work,
+                       on_data ? ",redirect_dir=nofollow,index=off,metacopy=off" : "");
+        if (len < 0 || (size_t)len >= sizeof s->options)
+                return diag_fail(d, -ENAMETOOLONG, "overlay options too long");
+
+        if (in->data_mounted)
+                for (size_t i = 0; i < cfg->data_binds.n; i++) {
+                        const char *path = cfg->data_binds.path[i];
+                        char target[CONFIG_PATH_MAX];
+                        if (snprintf(target, sizeof target, PAIOS_SYSROOT "%s", path) >= (int)sizeof target)
+                                return diag_fail(d, -ENAMETOOLONG, "bind %s: path too long", path);
+                        ADD(STEP_BIND, "persistent bind", target);
+                        s->bind_from = BIND_FROM_DATA;
+                        if (snprintf(s->source, sizeof s->source, PAIOS_DATA_DIR "/" DATA_STATE_DIR "%s", path) >=
+                                    (int)sizeof s->source ||
+                            snprintf(s->seed, sizeof s->seed, PAIOS_SLOT_DIR "%s", path) >= (int)sizeof s->seed)
+                                return diag_fail(d, -ENAMETOOLONG, "bind %s: path too long", path);
+                }
+
+        /* after the binds, so a bind of a parent (/etc) cannot hide a protected path */
+        for (size_t i = 0; i < cfg->data_protected.n; i++) {
+                const char *path = cfg->data_protected.path[i];
+                char target[CONFIG_PATH_MAX];
+                if (snprintf(target, sizeof target, PAIOS_SYSROOT "%s", path) >= (int)sizeof target)
+                        return diag_fail(d, -ENAMETOOLONG, "protected %s: path too long", path);
+                ADD(STEP_BIND, "protected path", target);
+                s->bind_from = BIND_FROM_SLOT;
+                s->read_only = true;
+                if (snprintf(s->source, sizeof s->source, PAIOS_SLOT_DIR "%s", path) >= (int)sizeof s->source)
+                        return diag_fail(d, -ENAMETOOLONG, "protected %s: path too long", path);
+        }
 
         ADD(STEP_MKDIR, "systemd directory", "/run/systemd");
         ADD(STEP_SYMLINK, "volatile-root link", PAIOS_VOLATILE_ROOT);
-        (void)copy_string(s->source, sizeof s->source, root_device);
+        (void)copy_string(s->source, sizeof s->source, in->root_device);
+
+        if (in->data_mounted) {
+                ADD(STEP_MKDIR, "data mount point", PAIOS_SYSROOT PAIOS_DATA_DIR);
+                ADD(STEP_MOVE, "data", PAIOS_SYSROOT PAIOS_DATA_DIR);
+                (void)copy_string(s->source, sizeof s->source, PAIOS_DATA_DIR);
+        }
 #undef ADD
 
         *ret_n = n;

@@ -42,7 +42,20 @@ struct boot_plan {
 int plan_build(const struct boot_args *args, const struct config *cfg, const struct rauc_system *rauc,
                struct boot_plan *ret, struct diag *d);
 
-enum step_kind { STEP_MKDIR, STEP_MOUNT, STEP_SYMLINK };
+enum step_kind {
+        STEP_MKDIR,
+        STEP_MOUNT,
+        STEP_SYMLINK,
+        STEP_BIND, /* source and target resolved without following symbolic links */
+        STEP_MOVE, /* move an existing mount (MS_MOVE) */
+};
+
+/* How a bind's source is found and made. */
+enum bind_source {
+        BIND_FROM_SLOT, /* data.protected: the read-only slot's own copy; skipped if absent */
+        BIND_FROM_DATA, /* data.binds: below /data/paios/state, created and seeded from the
+                         * slot (seed) on first use, never through a symbolic link */
+};
 
 struct mount_step {
         enum step_kind kind;
@@ -53,10 +66,23 @@ struct mount_step {
         char options[PLAN_OPTIONS_MAX]; /* mount(8) option string, parsed by libmount */
         bool block_device_ro;           /* BLKROSET on source before mounting */
         unsigned mode;                  /* MKDIR */
+        enum bind_source bind_from;     /* BIND */
+        bool read_only;                 /* BIND: remounted read-only */
+        char seed[CONFIG_PATH_MAX];     /* BIND_FROM_DATA: where the first copy comes from */
 };
 
-/* The mounts that build the new root on the resolved device, in order. */
-int plan_mounts(const struct boot_plan *p, const char *root_device, struct mount_step *steps, size_t max,
+/* What the mounts are built on, once the devices are found and /data is decided. */
+struct mount_inputs {
+        const char *root_device;     /* the slot's device node */
+        enum overlay_upper upper;    /* after any fallback */
+        const char *data_upper_dir;  /* UPPER_DATA: "/data/paios/overlay/<bootname>" */
+        bool data_mounted;           /* /data is mounted at PAIOS_DATA_DIR: binds, move */
+};
+
+/* The mounts that build the new root, in order: the slot read-only, the overlay (upper on
+ * tmpfs, or on /data with the options the kernel documents for an untrusted upper), the
+ * persistent binds from /data, the protected paths from the slot, /data itself. */
+int plan_mounts(const struct boot_plan *p, const struct mount_inputs *in, struct mount_step *steps, size_t max,
                 size_t *ret_n, struct diag *d);
 
 /* The kernel's order for a real init when none is given (init/main.c in Linux). */

@@ -13,6 +13,7 @@ set -euo pipefail
 
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 probe="$script_dir/../tests/qemu/probe-init.sh"
+mkbootscr="$script_dir/uboot/mkbootscr"
 
 # "5041494f" is "PAIO" in ASCII. PARTUUIDs and filesystem UUIDs differ in the second group
 # (0001 vs 0002), so an init that mixes up root=PARTUUID= and root=UUID= finds nothing.
@@ -20,15 +21,21 @@ disk_guid=5041494f-0000-4000-8000-000000000000
 partuuid_a=5041494f-0001-4000-8000-000000000001
 partuuid_b=5041494f-0001-4000-8000-000000000002
 partuuid_data=5041494f-0001-4000-8000-000000000003
+partuuid_boot=5041494f-0001-4000-8000-000000000004
 fsuuid_a=5041494f-0002-4000-8000-000000000001
 fsuuid_b=5041494f-0002-4000-8000-000000000002
 fsuuid_data=5041494f-0002-4000-8000-000000000003
 # FAT has a 32-bit volume id instead of a UUID; blkid shows this one as "5041-000A".
 vfat_id_a=5041000A
+vfat_id_boot=5041000B
 # The GPT partition names double as filesystem labels.
 name_a=rootfs-a
 name_b=rootfs-b
 name_data=data
+name_boot=boot
+# GPT type of the boot partition: "Microsoft basic data", the usual one for a FAT
+# partition that is not an EFI system partition.
+type_boot=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7
 
 usage() {
 	cat <<EOF
@@ -38,8 +45,26 @@ Build a GPT disk image for the qemu tests: two RAUC A/B slots and a data partiti
 
   --busybox FILE        static aarch64 busybox to install as /bin/busybox in each slot
   --out FILE            disk image to write (replaced if it exists)
-  --size-slot MIB       size of each slot partition (default 32)
+  --size-slot MIB       size of each slot partition (default 32; see --kernel)
   --size-data MIB       size of the data partition (default 32)
+  --init-script FILE    install FILE as /sbin/init of the slots instead of
+                        tests/qemu/probe-init.sh (scripts/bench uses tests/bench/bench-init.sh)
+
+U-Boot (scripts/uboot/README.md):
+  --boot                add partition 4, "$name_boot": FAT16, GPT attribute LegacyBIOSBootable
+                        (U-Boot's distro boot scans only such partitions), holding
+                        boot.scr compiled from scripts/uboot/boot.cmd
+  --boot-cmd FILE       compile this U-Boot script instead of scripts/uboot/boot.cmd
+  --boot-env VAR=VALUE  put VAR=VALUE into an initial uboot.env on the boot partition
+                        (repeatable; made by mkenvimage -s 0x4000, the format of U-Boot's
+                        "env export -c -s 0x4000"); without it there is no uboot.env and
+                        boot.scr starts from its defaults; implies --boot
+  --size-boot MIB       size of the boot partition (default 16, at least 9)
+  --kernel FILE         arm64 kernel, installed in both slots as /boot/Image, or as
+                        /boot/vmlinuz if FILE is gzip-compressed
+  --initrd FILE         initramfs, installed as /boot/initrd.img in both slots
+  --slot-boot DIR       copy DIR's files into /boot of both slots
+  With --kernel, --initrd or --slot-boot, --size-slot defaults to 32 MiB plus their size.
 
 Fault injection:
   --slot-b-init MODE    /sbin/init of slot B: normal (default), missing (absent),
@@ -55,15 +80,18 @@ Layout, 1 MiB aligned, fixed ids (disk GUID $disk_guid):
   1     $name_a           $partuuid_a  $fsuuid_a
   2     $name_b           $partuuid_b  $fsuuid_b
   3     $name_data               $partuuid_data  $fsuuid_data
+  4     $name_boot               $partuuid_boot  ${vfat_id_boot:0:4}-${vfat_id_boot:4} (FAT volume id)
+Partition 4 (--boot) keeps its number when --no-data leaves out partition 3.
 
 Each slot holds /bin/busybox, /bin/sh -> busybox, /etc/slot-id ("A" or "B"), the
-directories dev proc sys run tmp var, and tests/qemu/probe-init.sh as /sbin/init.
+directories dev proc sys run tmp var, and tests/qemu/probe-init.sh (or the
+--init-script FILE) as /sbin/init.
 The data filesystem is empty.
 
 On success stdout gets shell assignments (PAIOS_DISK, PAIOS_DISK_GUID, and
-PAIOS_PARTUUID_X PAIOS_PARTLABEL_X PAIOS_FSUUID_X PAIOS_LABEL_X for X in A B DATA;
-DATA only if partition 3 exists, FSUUID and LABEL only if the partition has a
-filesystem, slot A's FSUUID as blkid shows it); progress goes to stderr.
+PAIOS_PARTUUID_X PAIOS_PARTLABEL_X PAIOS_FSUUID_X PAIOS_LABEL_X for X in A B DATA BOOT;
+DATA only if partition 3 exists, BOOT only with --boot, FSUUID and LABEL only if the
+partition has a filesystem, FAT volume ids as blkid shows them); progress goes to stderr.
 EOF
 }
 
@@ -72,13 +100,17 @@ die() {
 	exit 1
 }
 
-busybox='' out='' size_slot=32 size_data=32
+busybox='' out='' size_slot='' size_data=32
 slot_b_init=normal slot_a_fs=ext4 data_part=yes data_fs=ext4
+boot_part=no boot_cmd="$script_dir/uboot/boot.cmd" size_boot=16 kernel='' initrd='' slot_boot=''
+boot_env=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--help) usage; exit 0 ;;
 	--no-data) data_part=no; shift; continue ;;
-	--busybox | --out | --size-slot | --size-data | --slot-b-init | --slot-a-fs | --data-fs)
+	--boot) boot_part=yes; shift; continue ;;
+	--busybox | --out | --size-slot | --size-data | --slot-b-init | --slot-a-fs | --data-fs | --init-script | \
+		--boot-cmd | --boot-env | --size-boot | --kernel | --initrd | --slot-boot)
 		[ $# -ge 2 ] || die "$1 needs a value" ;;
 	*) die "unknown option $1 (see --help)" ;;
 	esac
@@ -90,6 +122,13 @@ while [ $# -gt 0 ]; do
 	--slot-b-init) slot_b_init=$2 ;;
 	--slot-a-fs) slot_a_fs=$2 ;;
 	--data-fs) data_fs=$2 ;;
+	--init-script) probe=$2 ;;
+	--boot-cmd) boot_cmd=$2 ;;
+	--boot-env) boot_env+=("$2"); boot_part=yes ;;
+	--size-boot) size_boot=$2 ;;
+	--kernel) kernel=$2 ;;
+	--initrd) initrd=$2 ;;
+	--slot-boot) slot_boot=$2 ;;
 	esac
 	shift 2
 done
@@ -97,9 +136,33 @@ done
 [ -n "$busybox" ] || die "--busybox is required (see --help)"
 [ -n "$out" ] || die "--out is required (see --help)"
 [ -f "$busybox" ] || die "busybox $busybox: no such file"
-[ -f "$probe" ] || die "probe $probe: no such file"
+[ -f "$probe" ] || die "init script $probe: no such file"
+[ -z "$kernel" ] || [ -f "$kernel" ] || die "--kernel $kernel: no such file"
+[ -z "$initrd" ] || [ -f "$initrd" ] || die "--initrd $initrd: no such file"
+[ -z "$slot_boot" ] || [ -d "$slot_boot" ] || die "--slot-boot $slot_boot: no such directory"
+if [ -z "$size_slot" ]; then
+	size_slot=32
+	if [ -n "$kernel$initrd$slot_boot" ]; then
+		# Room for /boot: its files' size in MiB, rounded up, on top of the usual 32 MiB.
+		payload=$(du -cbL ${kernel:+"$kernel"} ${initrd:+"$initrd"} ${slot_boot:+"$slot_boot"} | tail -n 1 | cut -f 1)
+		size_slot=$((size_slot + (payload + 1048575) / 1048576))
+	fi
+fi
 [[ $size_slot =~ ^[1-9][0-9]*$ ]] || die "--size-slot: not a positive number of MiB: $size_slot"
 [[ $size_data =~ ^[1-9][0-9]*$ ]] || die "--size-data: not a positive number of MiB: $size_data"
+[[ $size_boot =~ ^[1-9][0-9]*$ ]] || die "--size-boot: not a positive number of MiB: $size_boot"
+if [ "$boot_part" = yes ]; then
+	[ -f "$boot_cmd" ] || die "--boot-cmd $boot_cmd: no such file"
+	for tool in mkfs.vfat mcopy mkimage mkenvimage; do
+		command -v "$tool" >/dev/null || die "$tool not found: run scripts/install-deps.sh"
+	done
+	# FAT16 needs 4085 clusters or more; mkfs.vfat takes 2 KiB clusters at this size.
+	[ "$size_boot" -ge 9 ] || die "--size-boot: FAT16 needs at least 9 MiB"
+fi
+for var in "${boot_env[@]}"; do
+	[[ $var =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--boot-env $var: not VAR=VALUE"
+	[[ $var != *$'\n'* ]] || die "--boot-env: a value cannot hold a newline"
+done
 case $slot_b_init in normal | missing | noexec) ;; *) die "--slot-b-init: bad mode $slot_b_init" ;; esac
 case $slot_a_fs in ext4 | vfat | zeroed) ;; *) die "--slot-a-fs: bad kind $slot_a_fs" ;; esac
 case $data_fs in ext4 | none) ;; *) die "--data-fs: bad kind $data_fs" ;; esac
@@ -122,6 +185,20 @@ populate_slot() {
 	noexec) install -m 0644 "$probe" "$dir/sbin/init" ;;
 	missing) ;;
 	esac
+	if [ -n "$kernel$initrd$slot_boot" ]; then
+		mkdir -m 0755 "$dir/boot"
+		[ -z "$slot_boot" ] || cp -RL --no-preserve=ownership "$slot_boot"/. "$dir/boot/"
+		if [ -n "$kernel" ]; then
+			# booti takes an uncompressed Image as is and a gzip'd one through
+			# kernel_comp_addr_r; boot.cmd looks for Image first, then vmlinuz.
+			if gzip -t "$kernel" 2>/dev/null; then
+				install -m 0644 "$kernel" "$dir/boot/vmlinuz"
+			else
+				install -m 0644 "$kernel" "$dir/boot/Image"
+			fi
+		fi
+		[ -z "$initrd" ] || install -m 0644 "$initrd" "$dir/boot/initrd.img"
+	fi
 }
 
 # make_ext4 IMAGE MIB LABEL UUID [DIR]: a sparse ext4 image, populated from DIR if given.
@@ -150,7 +227,23 @@ make_vfat() {
 	mcopy -i "$img" -s -p -Q "$dir"/* ::/
 }
 
-echo "mkdisk: building slot A ($slot_a_fs), slot B (init $slot_b_init)" >&2
+# make_boot IMAGE: the U-Boot boot partition, FAT16 (U-Boot's fatwrite rewrites uboot.env
+# on it), holding boot.scr and, if --boot-env was given, an initial uboot.env.
+make_boot() {
+	local img=$1 dir=$work/tree-boot
+	mkdir -p "$dir"
+	"$mkbootscr" --cmd "$boot_cmd" --out "$dir/boot.scr"
+	if [ ${#boot_env[@]} -gt 0 ]; then
+		printf '%s\n' "${boot_env[@]}" | mkenvimage -s 0x4000 -o "$dir/uboot.env" - ||
+			die "mkenvimage failed"
+	fi
+	truncate -s "${size_boot}M" "$img"
+	mkfs.vfat -F 16 -n "$name_boot" -i "$vfat_id_boot" "$img" >/dev/null 2>&1 ||
+		die "mkfs.vfat failed on $img"
+	mcopy -i "$img" -p -Q "$dir"/* ::/
+}
+
+echo "mkdisk: building slot A ($slot_a_fs), slot B (init $slot_b_init)${kernel:+, kernel}${initrd:+, initrd}${slot_boot:+, /boot from $slot_boot}" >&2
 populate_slot "$work/tree-a" A normal
 populate_slot "$work/tree-b" B "$slot_b_init"
 case $slot_a_fs in
@@ -165,10 +258,14 @@ if [ "$slot_a_fs" = zeroed ]; then
 fi
 make_ext4 "$work/b.img" "$size_slot" "$name_b" "$fsuuid_b" "$work/tree-b"
 
-# The partitions in disk order: image, PARTUUID, name.
+# The partitions in disk order: image, PARTUUID, name, and the sfdisk fields that differ
+# for the boot partition (number prefix, type, attributes).
 images=("$work/a.img" "$work/b.img")
 partuuids=("$partuuid_a" "$partuuid_b")
 names=("$name_a" "$name_b")
+prefixes=("" "")
+types=(L L)
+attrs=("" "")
 if [ "$data_part" = yes ]; then
 	if [ "$data_fs" = ext4 ]; then
 		make_ext4 "$work/data.img" "$size_data" "$name_data" "$fsuuid_data"
@@ -178,6 +275,20 @@ if [ "$data_part" = yes ]; then
 	images+=("$work/data.img")
 	partuuids+=("$partuuid_data")
 	names+=("$name_data")
+	prefixes+=("")
+	types+=(L)
+	attrs+=("")
+fi
+if [ "$boot_part" = yes ]; then
+	make_boot "$work/boot.img"
+	images+=("$work/boot.img")
+	partuuids+=("$partuuid_boot")
+	names+=("$name_boot")
+	# "p4 :" makes the entry number 4 even without partition 3: sfdisk takes the number
+	# at the end of the name.
+	prefixes+=("p4 : ")
+	types+=("$type_boot")
+	attrs+=(', attrs="LegacyBIOSBootable"')
 fi
 
 # Partitions are packed from 1 MiB on, 1 MiB aligned; 1 MiB is left at the end for the
@@ -188,8 +299,8 @@ next_mib=1
 for i in "${!images[@]}"; do
 	mib=$(($(stat -c %s "${images[i]}") / 1048576))
 	starts+=("$next_mib")
-	table+=$(printf '\nstart=%d, size=%d, type=L, uuid=%s, name="%s"' \
-		$((next_mib * 2048)) $((mib * 2048)) "${partuuids[i]}" "${names[i]}")
+	table+=$(printf '\n%sstart=%d, size=%d, type=%s, uuid=%s, name="%s"%s' "${prefixes[i]}" \
+		$((next_mib * 2048)) $((mib * 2048)) "${types[i]}" "${partuuids[i]}" "${names[i]}" "${attrs[i]}")
 	next_mib=$((next_mib + mib))
 done
 total_mib=$((next_mib + 1))
@@ -227,4 +338,7 @@ print_part A "$partuuid_a" "$name_a" "$fs_a"
 print_part B "$partuuid_b" "$name_b" "$fsuuid_b"
 if [ "$data_part" = yes ]; then
 	print_part DATA "$partuuid_data" "$name_data" "$([ "$data_fs" = ext4 ] && echo "$fsuuid_data")"
+fi
+if [ "$boot_part" = yes ]; then
+	print_part BOOT "$partuuid_boot" "$name_boot" "${vfat_id_boot:0:4}-${vfat_id_boot:4}"
 fi

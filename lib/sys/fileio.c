@@ -68,6 +68,21 @@ int write_file_at_root(const char *root, const char *path, const char *s) {
         return (size_t)w == n ? 0 : -EIO;
 }
 
+int write_new_file_at_root(const char *root, const char *path, const char *s) {
+        char p[PATH_MAX];
+        int r = path_join_root(p, sizeof p, root, path);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+        if (fd < 0)
+                return negative_errno();
+        size_t n = strlen(s);
+        ssize_t w = write(fd, s, n);
+        if (w < 0)
+                return negative_errno();
+        return (size_t)w == n ? 0 : -EIO;
+}
+
 int mkdir_p_at_root(const char *root, const char *path, unsigned mode) {
         char p[PATH_MAX];
         int r = path_join_root(p, sizeof p, root, path);

@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -59,6 +60,18 @@ int mount_api_filesystems(const char *root, struct diag *d) {
                         return diag_fail(d, negative_errno(), "mount -t %s %s %s: %m", m->fstype, m->source, target);
         }
         return 0;
+}
+
+bool mount_is_read_only(const char *root, const char *path) {
+        char p[PATH_MAX];
+        struct statvfs sv;
+        return path_join_root(p, sizeof p, root, path) == 0 && statvfs(p, &sv) == 0 && (sv.f_flag & ST_RDONLY);
+}
+
+int umount_at_root(const char *root, const char *path) {
+        char p[PATH_MAX];
+        int r = path_join_root(p, sizeof p, root, path);
+        return r < 0 ? r : RET_NERRNO(umount2(p, MNT_DETACH));
 }
 
 int probe_fstype(const char *device, char *ret, size_t n) {
@@ -163,6 +176,9 @@ int mount_step_apply(const char *root, const struct mount_step *s, struct diag *
                 return 0;
         case STEP_MOUNT:
                 return apply_mount(root, s, d);
+        case STEP_BIND:
+        case STEP_MOVE:
+                break; /* data_apply_step(): they need /data's path rules */
         }
         return -EINVAL;
 }

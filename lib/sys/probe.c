@@ -53,7 +53,7 @@ static int blkid_value(const char *device, const char *tag, bool partition_entry
                 blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
         } else {
                 blkid_probe_enable_superblocks(pr, 1);
-                blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID);
+                blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE);
                 blkid_probe_enable_partitions(pr, 0);
         }
         int r = blkid_do_safeprobe(pr);
@@ -66,6 +66,10 @@ static int blkid_value(const char *device, const char *tag, bool partition_entry
                 r = -ENOENT;
         blkid_free_probe(pr);
         return r;
+}
+
+int probe_value(const char *device, const char *tag, char *buf, size_t n) {
+        return blkid_value(device, tag, false, buf, n);
 }
 
 static bool device_matches(const char *root, const char *name, const char *devnode, const struct devspec *spec) {

@@ -12,4 +12,7 @@
  * "/dev/vda1") when exactly one device matches; -ENOENT when none does (yet); -ENOTUNIQ
  * when several do (two slots written from one image share LABEL and UUID: name them by
  * PARTLABEL or PARTUUID instead), with the devices named in d. */
+/* A superblock value blkid reports for device ("UUID", "LABEL", "TYPE"). */
+int probe_value(const char *device, const char *tag, char *buf, size_t n);
+
 int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_t n, struct diag *d);

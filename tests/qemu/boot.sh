@@ -4,10 +4,19 @@
 #   tests/qemu/boot.sh --kernel K --initrd I --disk D --append "ARGS" --log FILE
 #                      [--timeout SECONDS] [--watchdog] [--smp N] [--mem MIB]
 #                      [--snapshot] [--no-disk]
+#   tests/qemu/boot.sh --uboot --disk D --log FILE [--timeout SECONDS] [--watchdog] ...
 #
-# The kernel command line always starts with "console=ttyAMA0 panic=-1": together with
-# qemu's -no-reboot, a kernel panic (immediate reboot) or any guest reboot makes qemu exit
-# instead of booting again, so every run ends by itself or by the timeout.
+# Direct kernel boot (the default): the kernel command line always starts with
+# "console=ttyAMA0 panic=-1": together with qemu's -no-reboot, a kernel panic (immediate
+# reboot) or any guest reboot makes qemu exit instead of booting again, so every run ends
+# by itself or by the timeout.
+#
+# --uboot: the firmware is Debian's U-Boot for qemu (u-boot-qemu); its distro boot runs
+# boot.scr from the disk's bootable FAT partition (scripts/mkdisk.sh --boot), which picks
+# the slot and loads kernel and initramfs from it. There is no -no-reboot: a reboot, a
+# panic with panic=N, a watchdog reset all start U-Boot again, as on a board, which is
+# how the A/B fallback happens. Such a run ends when the guest powers off, or by the
+# timeout; the console log holds every boot of the run, one U-Boot banner each.
 #
 # Exit status: 0 if qemu exited by itself (poweroff, reboot, panic: read the log to tell
 # which), 124 if the timeout stopped it, qemu's own status if it failed (e.g. bad options).
@@ -16,16 +25,21 @@ set -euo pipefail
 usage() {
 	cat <<'EOF'
 Usage: tests/qemu/boot.sh --kernel K --initrd I --disk D --append "ARGS" --log FILE [options]
+       tests/qemu/boot.sh --uboot --disk D --log FILE [options]
 
   --kernel FILE      arm64 kernel Image
   --initrd FILE      initramfs
   --disk FILE        raw disk image, attached as virtio-blk-pci (/dev/vda)
   --no-disk          attach no disk (then --disk is not needed)
+  --uboot            boot U-Boot (-bios /usr/lib/u-boot/qemu_arm64/u-boot.bin, or
+                     $PAIOS_UBOOT_BIN) instead of --kernel/--initrd/--append, and let
+                     guest reboots restart it rather than end the run
   --snapshot         discard the guest's writes to the disk (qemu snapshot=on)
   --append "ARGS"    kernel arguments after "console=ttyAMA0 panic=-1"
   --log FILE         serial console output (overwritten)
   --timeout SECONDS  stop qemu after this long (default 60); exit status 124
-  --watchdog         add an i6300esb watchdog whose expiry resets, so ends, the VM
+  --watchdog         add an i6300esb watchdog whose expiry resets the VM (which ends
+                     the run, except under --uboot)
   --smp N            CPUs (default 2)
   --mem MIB          memory (default 512)
 EOF
@@ -36,11 +50,13 @@ die() {
 	exit 2
 }
 
-kernel='' initrd='' disk='' append='' log=''
-timeout=60 smp=2 mem=512 watchdog=no snapshot=no use_disk=yes
+uboot_bin=${PAIOS_UBOOT_BIN:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
+kernel='' initrd='' disk='' append='' append_set=no log=''
+timeout=60 smp=2 mem=512 watchdog=no snapshot=no use_disk=yes uboot=no
 while [ $# -gt 0 ]; do
 	case $1 in
 	--help) usage; exit 0 ;;
+	--uboot) uboot=yes; shift; continue ;;
 	--watchdog) watchdog=yes; shift; continue ;;
 	--snapshot) snapshot=yes; shift; continue ;;
 	--no-disk) use_disk=no; shift; continue ;;
@@ -52,7 +68,7 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2 ;;
 	--initrd) initrd=$2 ;;
 	--disk) disk=$2 ;;
-	--append) append=$2 ;;
+	--append) append=$2 append_set=yes ;;
 	--log) log=$2 ;;
 	--timeout) timeout=$2 ;;
 	--smp) smp=$2 ;;
@@ -61,8 +77,16 @@ while [ $# -gt 0 ]; do
 	shift 2
 done
 
-[ -f "$kernel" ] || die "--kernel: no such file: '$kernel'"
-[ -f "$initrd" ] || die "--initrd: no such file: '$initrd'"
+if [ "$uboot" = yes ]; then
+	# boot.scr on the disk chooses kernel, initramfs and command line.
+	[ -z "$kernel$initrd" ] && [ "$append_set" = no ] ||
+		die "--uboot takes no --kernel, --initrd or --append (boot.scr sets them; see scripts/uboot/README.md)"
+	[ "$use_disk" = yes ] || die "--uboot needs a --disk to boot from"
+	[ -f "$uboot_bin" ] || die "U-Boot $uboot_bin missing: run scripts/install-deps.sh (u-boot-qemu)"
+else
+	[ -f "$kernel" ] || die "--kernel: no such file: '$kernel'"
+	[ -f "$initrd" ] || die "--initrd: no such file: '$initrd'"
+fi
 [ -n "$log" ] || die "--log is required"
 if [ "$use_disk" = yes ]; then
 	[ -f "$disk" ] || die "--disk: no such file: '$disk' (or use --no-disk)"
@@ -82,10 +106,18 @@ args=(
 	# (efi-virtio.rom, package ipxe-qemu) that a minimal install lacks.
 	-nic none
 	-chardev "file,id=serial0,path=$(qemu_path "$log")" -serial chardev:serial0
-	-no-reboot
-	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyAMA0 panic=-1${append:+ $append}"
 )
+if [ "$uboot" = yes ]; then
+	# U-Boot in the boot flash; it boots what its distro boot finds on the disk, and a
+	# guest reset restarts it (no -no-reboot).
+	args+=(-bios "$uboot_bin")
+else
+	args+=(
+		-no-reboot
+		-kernel "$kernel" -initrd "$initrd"
+		-append "console=ttyAMA0 panic=-1${append:+ $append}"
+	)
+fi
 if [ "$use_disk" = yes ]; then
 	drive="file=$(qemu_path "$disk"),format=raw,if=none,id=hd0"
 	[ "$snapshot" = no ] || drive+=",snapshot=on"
@@ -94,7 +126,8 @@ if [ "$use_disk" = yes ]; then
 	args+=(-drive "$drive" -device "virtio-blk-pci,drive=hd0")
 fi
 if [ "$watchdog" = yes ]; then
-	# "reset" plus -no-reboot: an expired watchdog ends the run like a panic does.
+	# "reset" plus -no-reboot: an expired watchdog ends the run like a panic does; under
+	# --uboot it restarts U-Boot, as the board's watchdog would.
 	args+=(-device i6300esb -watchdog-action reset)
 fi
 
