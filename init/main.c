@@ -20,10 +20,13 @@ static const struct stage {
         {"plan", stage_print_plan, true},             /* --dry-run prints it and stops */
         {"modules", stage_modules, false},            /* configured modules, coldplug */
         {"watchdog", stage_watchdog, false},          /* armed as soon as its driver is there */
+        {"bootenv", stage_bootenv, false},            /* BOOT_ORDER, BOOT_x_LEFT; the slot if not given */
         {"wait-device", stage_wait_device, false},    /* bounded, event-driven */
         {"data", stage_data, false},                  /* /data checked, mounted, the upper decided */
+        {"pre-mount-hooks", stage_hooks_pre_mount, false},
         {"mount-root", stage_mount_root, false},      /* slot read-only, overlay, binds */
         {"check-new-root", stage_check_new_root, false}, /* an init to run, before anything is torn down */
+        {"pre-switch-hooks", stage_hooks_pre_switch, false},
         {"handover", stage_handover, false},          /* watchdog left running, timings logged */
         {"switch-root", stage_switch_root, false},    /* returns only on failure */
 };
@@ -48,7 +51,13 @@ int main(int argc, char **argv) {
         if (strcmp(prog, "modprobe") == 0)
                 return modprobe_main(argc, argv);
 
-        struct boot b = {.root = "/", .init_argv = argv, .uevent_fd = -1, .watchdog_fd = -1};
+        struct boot b = {
+                .root = "/",
+                .init_argv = argv,
+                .uevent_fd = -1,
+                .watchdog_fd = -1,
+                .record = {.boot_left = {-1, -1}},
+        };
         if (getpid() != 1) {
                 /* options exist only outside PID 1: the kernel's arguments belong to the real init */
                 for (int i = 1; i < argc; i++) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "stages.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -20,8 +21,11 @@
 #include "probe.h"
 #include "switch-root.h"
 #include "uevent.h"
+#include "bootenv.h"
 #include "data.h"
 #include "record.h"
+#include "spawn.h"
+#include "ubootenv.h"
 #include "watchdog.h"
 
 static void stage_done(struct boot *b) {
@@ -96,6 +100,8 @@ static void load_system_conf(struct boot *b) {
         b->rauc = TAKE_PTR(sys);
 }
 
+static int plan_and_log(struct boot *b);
+
 int stage_configure(struct boot *b) {
         config_defaults(&b->config);
         int r = load_config_file(b);
@@ -115,12 +121,27 @@ int stage_configure(struct boot *b) {
         config_apply_cmdline(&b->config, &b->cmdline, &d);
         log_set_debug(b->config.debug);
         r = boot_args_from_cmdline(&b->cmdline, &b->args, &d);
+        if (r >= 0 && b->config.locked)
+                boot_args_apply_lock(&b->args, &d);
         log_diag_warnings("command line", &d);
         if (r < 0)
                 return diag_fail(&b->diag, r, "kernel command line: %s", d.error);
 
         load_system_conf(b);
 
+        if (!b->args.slot && !b->args.root && (b->config.bootenv_device[0] || b->config.bootenv_config[0])) {
+                /* the slot comes from the U-Boot environment (stage bootenv) */
+                b->plan_deferred = true;
+                log_notice("no rauc.slot= on the command line: the slot comes from the U-Boot environment");
+                stage_done(b);
+                return 0;
+        }
+        return plan_and_log(b);
+}
+
+/* Decide the boot from the parsed inputs and say what was decided. */
+static int plan_and_log(struct boot *b) {
+        int r;
         struct diag pd = {0};
         r = plan_build(&b->args, &b->config, b->rauc, &b->plan, &pd);
         log_diag_warnings("plan", &pd);
@@ -141,6 +162,10 @@ int stage_configure(struct boot *b) {
 int stage_print_plan(struct boot *b) {
         if (!b->dry_run)
                 return 0;
+        if (b->plan_deferred) {
+                (void)printf("slot=(from the U-Boot environment)\n");
+                return 0;
+        }
         const struct boot_plan *p = &b->plan;
         char dev[DEVSPEC_VALUE_MAX + 16];
         (void)devspec_format(&p->root, dev, sizeof dev);
@@ -242,6 +267,179 @@ static bool drain_uevents(struct boot *b) {
                         block = true;
         }
         return block;
+}
+
+static int wait_for_device(struct boot *b, const char *role, const struct devspec *spec, int timeout_ms, char *ret,
+                           size_t n);
+
+#define BOOTENV_MOUNT PAIOS_RUN_DIR "/bootenv"
+#define BOOTENV_CONFIG PAIOS_RUN_DIR "/fw_env.config"
+
+/* Open U-Boot's environment: a fw_env.config of the initramfs as it is, or the env file
+ * on a partition, mounted for the boot (mark-bad writes to it) and unmounted at handover. */
+static int bootenv_open(struct boot *b) {
+        const struct config *c = &b->config;
+        if (c->bootenv_config[0])
+                return ubootenv_open(b->root, c->bootenv_config, &b->bootenv);
+
+        struct devspec spec;
+        struct diag d = {0};
+        int r = devspec_parse(c->bootenv_device, &spec, &d);
+        if (r < 0)
+                return diag_fail(&b->diag, r, "bootenv.device: %s", d.error);
+        char device[PATH_MAX];
+        r = wait_for_device(b, "U-Boot environment device", &spec, (int)c->bootenv_timeout_s * 1000, device,
+                            sizeof device);
+        if (r < 0)
+                return r;
+        struct mount_step s = {.kind = STEP_MKDIR, .what = "U-Boot environment", .mode = 0755};
+        (void)copy_string(s.target, sizeof s.target, BOOTENV_MOUNT);
+        r = mount_step_apply(b->root, &s, &b->diag);
+        if (r < 0)
+                return r;
+        s.kind = STEP_MOUNT;
+        (void)copy_string(s.source, sizeof s.source, device);
+        (void)copy_string(s.fstype, sizeof s.fstype, c->bootenv_fstype);
+        (void)copy_string(s.options, sizeof s.options, "rw,nodev,nosuid,noexec");
+        r = mount_step_apply(b->root, &s, &b->diag);
+        if (r < 0)
+                return r;
+        b->bootenv_mounted = true;
+        char file[PATH_MAX];
+        if (snprintf(file, sizeof file, BOOTENV_MOUNT "%s", c->bootenv_file) >= (int)sizeof file)
+                return -ENAMETOOLONG;
+        r = ubootenv_write_config(b->root, BOOTENV_CONFIG, file, c->bootenv_size);
+        if (r < 0)
+                return diag_fail(&b->diag, r, BOOTENV_CONFIG ": %s", strerror(-r));
+        r = ubootenv_open(b->root, BOOTENV_CONFIG, &b->bootenv);
+        if (r < 0)
+                return diag_fail(&b->diag, r, "U-Boot environment %s on %s: %s", c->bootenv_file, device, strerror(-r));
+        return 0;
+}
+
+static void bootenv_release(struct boot *b) {
+        ubootenv_close(b->bootenv);
+        b->bootenv = NULL;
+        if (b->bootenv_mounted)
+                (void)umount_at_root(b->root, BOOTENV_MOUNT);
+        b->bootenv_mounted = false;
+}
+
+int stage_bootenv(struct boot *b) {
+        if (!b->config.bootenv_device[0] && !b->config.bootenv_config[0]) {
+                stage_done(b);
+                return 0;
+        }
+        int r = bootenv_open(b);
+        if (r < 0) {
+                if (b->plan_deferred)
+                        return diag_fail(&b->diag, r, "no rauc.slot= and no U-Boot environment: %s",
+                                         b->diag.error[0] ? b->diag.error : strerror(-r));
+                log_warn("U-Boot environment: %s: boot counters not recorded, a failing slot not marked bad",
+                         b->diag.error[0] ? b->diag.error : strerror(-r));
+                record_add_fallback(&b->record, "bootenv", b->diag.error[0] ? b->diag.error : strerror(-r));
+                b->diag.error[0] = '\0';
+                bootenv_release(b);
+                stage_done(b);
+                return 0;
+        }
+
+        char order_text[sizeof b->record.boot_order];
+        (void)ubootenv_get(b->bootenv, "BOOT_ORDER", order_text, sizeof order_text);
+        (void)copy_string(b->record.boot_order, sizeof b->record.boot_order, order_text);
+        struct boot_order order = {0};
+        struct diag d = {0};
+        int left[BOOT_ORDER_MAX];
+        r = boot_order_parse(order_text, &order, &d);
+        for (size_t i = 0; r == 0 && i < order.n; i++) {
+                char var[RAUC_NAME_MAX + 16], value[32];
+                (void)bootenv_left_var(order.slot[i], var, sizeof var);
+                (void)ubootenv_get(b->bootenv, var, value, sizeof value);
+                left[i] = bootenv_parse_left(value);
+                if (strcmp(order.slot[i], "A") == 0 || strcmp(order.slot[i], "B") == 0)
+                        b->record.boot_left[order.slot[i][0] - 'A'] = left[i];
+        }
+        log_info("U-Boot environment: BOOT_ORDER=\"%s\" BOOT_A_LEFT=%d BOOT_B_LEFT=%d", order_text,
+                 b->record.boot_left[0], b->record.boot_left[1]);
+
+        if (b->plan_deferred) {
+                size_t pick = 0;
+                if (r < 0)
+                        return diag_fail(&b->diag, r, "no rauc.slot= and %s", d.error);
+                r = bootenv_pick_slot(&order, left, &pick, &d);
+                if (r < 0)
+                        return diag_fail(&b->diag, r, "no rauc.slot= and %s", d.error);
+                b->args.slot = strdup(order.slot[pick]);
+                if (!b->args.slot)
+                        return -ENOMEM;
+                log_notice("slot %s chosen from the U-Boot environment as the boot script does", b->args.slot);
+                b->plan_deferred = false;
+                r = plan_and_log(b);
+                if (r < 0)
+                        return r;
+        }
+        stage_done(b);
+        return 0;
+}
+
+/* Run the hooks of one point: every file in <hooks.dir>/<point>.d, in name order, with busybox sh. */
+static int run_hooks(struct boot *b, const char *point) {
+        char dir[PATH_MAX], rel[PATH_MAX];
+        if (snprintf(rel, sizeof rel, "%s/%s.d", b->config.hooks_dir, point) >= (int)sizeof rel ||
+            path_join_root(dir, sizeof dir, b->root, rel) < 0)
+                return -ENAMETOOLONG;
+        struct dirent **names = NULL;
+        int n = scandir(dir, &names, NULL, alphasort);
+        if (n < 0)
+                return 0; /* no hooks at this point */
+        char env_slot[96], env_dev[PATH_MAX + 32], env_point[64];
+        (void)snprintf(env_slot, sizeof env_slot, "PAIOS_SLOT=%s", b->plan.slot);
+        (void)snprintf(env_dev, sizeof env_dev, "PAIOS_ROOT_DEVICE=%s", b->root_device);
+        (void)snprintf(env_point, sizeof env_point, "PAIOS_HOOK_POINT=%s", point);
+        char *envp[] = {"PATH=/bin:/sbin", "PAIOS_SYSROOT=" PAIOS_SYSROOT, "PAIOS_DATA=" PAIOS_DATA_DIR, env_slot,
+                        env_dev, env_point, NULL};
+        int result = 0;
+        for (int i = 0; i < n; i++) {
+                const char *name = names[i]->d_name;
+                char script[PATH_MAX];
+                if (name[0] == '.' || snprintf(script, sizeof script, "%s/%s", rel, name) >= (int)sizeof script)
+                        continue;
+                char *argv[] = {"/bin/busybox", "sh", script, NULL};
+                unsigned long start = log_now_ms();
+                int r = spawn_logged(b->root, argv, envp, b->config.hooks_timeout_s, b->watchdog_fd);
+                if (r == 0) {
+                        log_info("hook %s: ok (%lu ms)", script, log_now_ms() - start);
+                        continue;
+                }
+                char why[128];
+                if (r > 0)
+                        (void)snprintf(why, sizeof why, "exit status %d", r);
+                else
+                        (void)snprintf(why, sizeof why, "%s", r == -ETIME ? "timed out" : strerror(-r));
+                if (b->config.hooks_fatal && result == 0)
+                        result = diag_fail(&b->diag, r > 0 ? -EIO : r, "hook %s failed: %s (hooks.fatal=true)", script, why);
+                else
+                        log_warn("hook %s failed: %s; the boot goes on", script, why);
+                record_add_fallback(&b->record, "hook", script);
+        }
+        for (int i = 0; i < n; i++)
+                free(names[i]);
+        free(names);
+        return result;
+}
+
+int stage_hooks_pre_mount(struct boot *b) {
+        int r = run_hooks(b, "pre-mount");
+        if (r == 0)
+                stage_done(b);
+        return r;
+}
+
+int stage_hooks_pre_switch(struct boot *b) {
+        int r = run_hooks(b, "pre-switch");
+        if (r == 0)
+                stage_done(b);
+        return r;
 }
 
 /* Wait up to timeout_ms (-1: without limit) for spec to name exactly one device, loading
@@ -364,7 +562,7 @@ int stage_data(struct boot *b) {
         if (action == DATA_FORMAT) {
                 log_notice("data %s: %s", device, why);
                 char *argv[] = {"/sbin/mke2fs", "-q", "-t", "ext4", "-L", "data", device, NULL};
-                r = data_run_tool(b->root, argv, b->watchdog_fd);
+                r = spawn_logged(b->root, argv, NULL, 0, b->watchdog_fd);
                 if (r != 0) {
                         (void)snprintf(why, sizeof why, "mke2fs failed (%s)", r < 0 ? strerror(-r) : "non-zero exit");
                         return data_fall_back(b, DATA_FALL_BACK, why);
@@ -372,7 +570,7 @@ int stage_data(struct boot *b) {
                 b->record.data_state = "formatted";
         } else if (b->config.data_check) {
                 char *argv[] = {"/sbin/e2fsck", "-p", device, NULL};
-                r = data_run_tool(b->root, argv, b->watchdog_fd);
+                r = spawn_logged(b->root, argv, NULL, 0, b->watchdog_fd);
                 action = data_decide_fsck(&b->config, r, why, sizeof why);
                 (void)copy_string(b->record.data_check, sizeof b->record.data_check, why);
                 log_info("data %s: e2fsck: %s", device, why);
@@ -542,6 +740,7 @@ static void write_record(struct boot *b, const struct rusage *ru) {
 }
 
 int stage_handover(struct boot *b) {
+        bootenv_release(b); /* /boot is the booted system's to mount */
         b->watchdog_armed = b->watchdog_fd >= 0;
         watchdog_handover(&b->watchdog_fd);
         if (b->uevent_fd >= 0)
@@ -581,9 +780,34 @@ int stage_switch_root(struct boot *b) {
         return switch_root_exec(newroot, b->init, b->init_argv, &b->diag);
 }
 
+/* Fail fast: a slot that cannot boot gets no attempts left, as `rauc status mark-bad`
+ * does, so the bootloader boots the other slot on the very next reset instead of after
+ * several watchdog timeouts. The other slot's counter is never touched. */
+static bool mark_slot_bad(struct boot *b) {
+        if (!b->config.bootenv_mark_bad || !b->bootenv || !b->plan.slot[0] || !bootenv_stage_blames_slot(b->stage))
+                return false;
+        char var[RAUC_NAME_MAX + 16];
+        (void)bootenv_left_var(b->plan.slot, var, sizeof var);
+        int r = ubootenv_set_store(b->bootenv, var, "0");
+        if (r < 0) {
+                log_err("cannot mark slot %s bad (%s=0): %s", b->plan.slot, var, strerror(-r));
+                return false;
+        }
+        log_notice("slot %s marked bad: %s=0 in the U-Boot environment", b->plan.slot, var);
+        return true;
+}
+
 void boot_fail(struct boot *b, int err) {
         log_open(b->root); /* switch_root closed it; reopening is harmless otherwise */
         log_err("FATAL: %s: %s", b->stage, b->diag.error[0] ? b->diag.error : strerror(-err));
-        log_notice("failure action: %s", failure_action_name(b->config.failure_action));
-        failure_act(b->root, b->config.failure_action, b->config.failure_delay_s);
+        bool marked = mark_slot_bad(b);
+        bootenv_release(b);
+        enum failure_action action = b->config.failure_action;
+        if (action == FAILURE_SHELL && b->config.locked) {
+                log_notice("no rescue shell: the image is locked (boot.locked=true)");
+                action = FAILURE_REBOOT;
+        }
+        log_notice("failure action: %s%s", failure_action_name(action), marked ? " (at once: the other slot is next)" : "");
+        failure_act(b->root, action, marked && action == FAILURE_REBOOT ? 0 : b->config.failure_delay_s,
+                    b->config.shell_timeout_s);
 }

@@ -14,6 +14,7 @@
 #include "rauc-conf.h"
 
 struct modules;
+struct uboot_ctx;
 
 enum { STAGE_TIMES_MAX = 16 };
 
@@ -39,6 +40,9 @@ struct boot {
         bool data_mounted;
         char data_upper_dir[PATH_MAX];
         struct boot_record record;
+        bool plan_deferred;         /* the slot comes from the U-Boot environment */
+        struct uboot_ctx *bootenv;  /* open from stage bootenv to the handover */
+        bool bootenv_mounted;
         char init[PATH_MAX];        /* the real init that will be executed */
 
         const char *stage;          /* the stage running, for the failure line */
@@ -58,6 +62,9 @@ int stage_modules(struct boot *b);
 int stage_watchdog(struct boot *b);
 int stage_wait_device(struct boot *b);
 int stage_data(struct boot *b);
+int stage_bootenv(struct boot *b);
+int stage_hooks_pre_mount(struct boot *b);
+int stage_hooks_pre_switch(struct boot *b);
 int stage_mount_root(struct boot *b);
 int stage_check_new_root(struct boot *b);
 int stage_handover(struct boot *b);

@@ -298,6 +298,17 @@ fail:
         return r;
 }
 
+void boot_args_apply_lock(struct boot_args *a, struct diag *d) {
+        char **const fields[] = {&a->root, &a->rootfstype, &a->rootflags, &a->init};
+        static const char *const names[] = {"root", "rootfstype", "rootflags", "init"};
+        for (size_t i = 0; i < ELEMENTSOF(fields); i++)
+                if (*fields[i]) {
+                        diag_warn(d, "%s=%.64s ignored: the image is locked (boot.locked=true)", names[i], *fields[i]);
+                        free(*fields[i]);
+                        *fields[i] = NULL;
+                }
+}
+
 void boot_args_free(struct boot_args *a) {
         free(a->slot);
         free(a->root);

@@ -57,5 +57,11 @@ struct boot_args {
 int boot_args_from_cmdline(const struct kcmdline *c, struct boot_args *ret, struct diag *d);
 void boot_args_free(struct boot_args *a);
 
+/* A locked image (boot.locked=true) takes from the command line only the slot: root=,
+ * rootfstype=, rootflags= and init= are dropped with a warning each, because the
+ * command line comes from a bootloader environment anyone with the device in hand can
+ * edit, and the signed image's own choices must stand. */
+void boot_args_apply_lock(struct boot_args *a, struct diag *d);
+
 /* A RAUC bootname: 1..63 characters of [A-Za-z0-9._-]. */
 bool bootname_is_valid(const char *s);

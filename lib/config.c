@@ -9,7 +9,7 @@
 #include "macro.h"
 #include "parse-util.h"
 
-enum option_type { OPT_PATH, OPT_STRING, OPT_SIZE, OPT_SECONDS, OPT_BOOL, OPT_FAILURE, OPT_UPPER, OPT_MODULES, OPT_PATHS };
+enum option_type { OPT_PATH, OPT_STRING, OPT_SIZE, OPT_UINT, OPT_SECONDS, OPT_BOOL, OPT_FAILURE, OPT_UPPER, OPT_MODULES, OPT_PATHS };
 
 struct option {
         const char *group;
@@ -20,57 +20,86 @@ struct option {
         unsigned max;     /* upper bound for OPT_SECONDS */
         const char *def;  /* default, as written in the file */
         const char *help;
+        unsigned flags;   /* OPTF_* */
+};
+
+enum {
+        /* may be set on the command line of a locked image: it cannot lower security */
+        OPTF_LOCKED_OK = 1u << 0,
+        /* only in the configuration file, which lives in the signed image */
+        OPTF_FILE_ONLY = 1u << 1,
 };
 
 #define FIELD(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
 
 static const struct option options[] = {
         {"boot", "system-conf", OPT_PATH, FIELD(system_conf), 0, "/etc/rauc/system.conf",
-         "RAUC's system.conf inside the initramfs (a copy of the rootfs's own)"},
+         "RAUC's system.conf inside the initramfs (a copy of the rootfs's own)", 0},
         {"boot", "init", OPT_PATH, FIELD(init), 0, "",
-         "the real init in the slot; empty: /sbin/init, /etc/init, /bin/init as the kernel tries them; init= overrides"},
+         "the real init in the slot; empty: /sbin/init, /etc/init, /bin/init as the kernel tries them; init= overrides", 0},
         {"boot", "device-timeout", OPT_SECONDS, FIELD(device_timeout_s), 3600, "30",
-         "seconds to wait for the root device; rootdelay= overrides, rootwait waits without a limit"},
+         "seconds to wait for the root device; rootdelay= overrides, rootwait waits without a limit", OPTF_LOCKED_OK},
         {"boot", "failure-action", OPT_FAILURE, FIELD(failure_action), 0, "reboot",
-         "what a boot that cannot go on does: reboot, shell (busybox on the console, then reboot) or halt"},
+         "what a boot that cannot go on does: reboot, shell (busybox on the console, then reboot) or halt", 0},
         {"boot", "failure-delay", OPT_SECONDS, FIELD(failure_delay_s), 600, "5",
-         "seconds between the failure message and the reboot or halt, so the console shows it"},
-        {"boot", "debug", OPT_BOOL, FIELD(debug), 0, "false", "log debug messages to the console too"},
+         "seconds between the failure message and the reboot or halt, so the console shows it", OPTF_LOCKED_OK},
+        {"boot", "shell-timeout", OPT_SECONDS, FIELD(shell_timeout_s), 86400, "600",
+         "failure-action=shell: the shell is ended and the system rebooted after this long (0: never)", 0},
+        {"boot", "locked", OPT_BOOL, FIELD(locked), 0, "false",
+         "production image: command-line options that open a shell, change init= or root=, or lower security are ignored",
+         OPTF_FILE_ONLY},
+        {"boot", "debug", OPT_BOOL, FIELD(debug), 0, "false", "log debug messages to the console too", OPTF_LOCKED_OK},
         {"modules", "load", OPT_MODULES, FIELD(modules), 0, "",
-         "modules (names or aliases) loaded before anything else, with their dependencies and softdeps"},
+         "modules (names or aliases) loaded before anything else, with their dependencies and softdeps", 0},
         {"modules", "include", OPT_STRING, FIELD(modules_include), 0, "",
-         "modules packed into the initramfs by mkinitramfs but loaded only when a device asks for them (coldplug)"},
+         "modules packed into the initramfs by mkinitramfs but loaded only when a device asks for them (coldplug)", 0},
         {"modules", "coldplug", OPT_BOOL, FIELD(coldplug), 0, "true",
-         "load the modules that present devices ask for (their modalias), and those of devices that appear later"},
+         "load the modules that present devices ask for (their modalias), and those of devices that appear later", 0},
         {"overlay", "upper", OPT_UPPER, FIELD(upper), 0, "tmpfs",
-         "where the overlay's upper layer lives: tmpfs (writes vanish at reboot) or data (per slot on /data)"},
+         "where the overlay's upper layer lives: tmpfs (writes vanish at reboot) or data (per slot on /data)", OPTF_LOCKED_OK},
         {"overlay", "tmpfs-size", OPT_SIZE, FIELD(tmpfs_size), 0, "50%",
-         "size= of the tmpfs holding the overlay's upper layer"},
+         "size= of the tmpfs holding the overlay's upper layer", OPTF_LOCKED_OK},
         {"data", "device", OPT_STRING, FIELD(data_device), 0, "",
-         "the persistent data partition (PARTLABEL=, PARTUUID=, LABEL=, UUID=, /dev/...); empty: no /data"},
-        {"data", "fstype", OPT_STRING, FIELD(data_fstype), 0, "ext4", "filesystem type of /data"},
+         "the persistent data partition (PARTLABEL=, PARTUUID=, LABEL=, UUID=, /dev/...); empty: no /data", 0},
+        {"data", "fstype", OPT_STRING, FIELD(data_fstype), 0, "ext4", "filesystem type of /data", 0},
         {"data", "options", OPT_STRING, FIELD(data_options), 0, "",
-         "extra mount options for /data; nodev and nosuid are always added"},
+         "extra mount options for /data; nodev and nosuid are always added", 0},
         {"data", "timeout", OPT_SECONDS, FIELD(data_timeout_s), 600, "10",
-         "seconds to wait for the data device once the root device is there"},
-        {"data", "check", OPT_BOOL, FIELD(data_check), 0, "true", "run e2fsck -p on /data before mounting it"},
+         "seconds to wait for the data device once the root device is there", OPTF_LOCKED_OK},
+        {"data", "check", OPT_BOOL, FIELD(data_check), 0, "true", "run e2fsck -p on /data before mounting it", 0},
         {"data", "format-blank", OPT_BOOL, FIELD(data_format_blank), 0, "false",
-         "format /data as ext4 when it holds no signature at all (never when it holds anything)"},
+         "format /data as ext4 when it holds no signature at all (never when it holds anything)", 0},
         {"data", "required", OPT_BOOL, FIELD(data_required), 0, "false",
-         "fail the boot when /data cannot be used, instead of booting on a tmpfs upper"},
+         "fail the boot when /data cannot be used, instead of booting on a tmpfs upper", 0},
         {"data", "binds", OPT_PATHS, FIELD(data_binds), 0, "",
-         "paths bind-mounted from /data into the new root (seeded from the slot on first use)"},
+         "paths bind-mounted from /data into the new root (seeded from the slot on first use)", 0},
         {"data", "protected", OPT_PATHS, FIELD(data_protected), 0, "/etc/rauc",
-         "paths that always come from the read-only slot, whatever /data holds"},
+         "paths that always come from the read-only slot, whatever /data holds", 0},
         {"data", "allow-factory-reset", OPT_BOOL, FIELD(data_allow_factory_reset), 0, "false",
-         "honour data.factory-reset on the kernel command line"},
+         "honour data.factory-reset on the kernel command line", 0},
         {"data", "factory-reset", OPT_BOOL, FIELD(data_factory_reset), 0, "false",
-         "set the slot's upper and the bound state aside (kept on /data) and boot clean"},
-        {"watchdog", "device", OPT_PATH, FIELD(watchdog_device), 0, "/dev/watchdog", "the watchdog device to arm"},
+         "set the slot's upper and the bound state aside (kept on /data) and boot clean", OPTF_LOCKED_OK},
+        {"bootenv", "config", OPT_PATH, FIELD(bootenv_config), 0, "",
+         "a fw_env.config in the initramfs naming where U-Boot keeps its environment (e.g. eMMC offsets)", 0},
+        {"bootenv", "device", OPT_STRING, FIELD(bootenv_device), 0, "",
+         "instead: the partition holding U-Boot's environment as a file (PARTLABEL=boot); empty: no environment", 0},
+        {"bootenv", "fstype", OPT_STRING, FIELD(bootenv_fstype), 0, "vfat", "filesystem of that partition", 0},
+        {"bootenv", "file", OPT_PATH, FIELD(bootenv_file), 0, "/uboot.env", "the environment file in that partition", 0},
+        {"bootenv", "size", OPT_UINT, FIELD(bootenv_size), 1048576, "16384",
+         "size of the environment in bytes (U-Boot's env export -s, CONFIG_ENV_SIZE)", 0},
+        {"bootenv", "timeout", OPT_SECONDS, FIELD(bootenv_timeout_s), 600, "5",
+         "seconds to wait for that partition", 0},
+        {"bootenv", "mark-bad", OPT_BOOL, FIELD(bootenv_mark_bad), 0, "true",
+         "when the chosen slot cannot boot (device, filesystem or init missing), set BOOT_<slot>_LEFT=0 and reboot at once", 0},
+        {"hooks", "dir", OPT_PATH, FIELD(hooks_dir), 0, "/lib/paios/hooks",
+         "hook scripts: <dir>/<point>.d/*, run with busybox sh at the points pre-mount and pre-switch", 0},
+        {"hooks", "timeout", OPT_SECONDS, FIELD(hooks_timeout_s), 3600, "10", "seconds a hook may run before it is killed", 0},
+        {"hooks", "fatal", OPT_BOOL, FIELD(hooks_fatal), 0, "false", "a failing hook fails the boot", 0},
+        {"watchdog", "device", OPT_PATH, FIELD(watchdog_device), 0, "/dev/watchdog", "the watchdog device to arm", 0},
         {"watchdog", "timeout", OPT_SECONDS, FIELD(watchdog_timeout_s), 3600, "60",
-         "watchdog timeout in seconds, armed as soon as the driver is loaded; 0: do not arm"},
+         "watchdog timeout in seconds, armed as soon as the driver is loaded; 0: do not arm", 0},
         {"watchdog", "required", OPT_BOOL, FIELD(watchdog_required), 0, "false",
-         "fail the boot when the watchdog cannot be armed (otherwise a warning)"},
+         "fail the boot when the watchdog cannot be armed (otherwise a warning)", 0},
 };
 
 static const char *const failure_names[] = {
@@ -153,6 +182,11 @@ static int option_set(struct config *c, const struct option *o, const char *valu
                 return option_set_string(o, field, value, d);
         case OPT_STRING:
                 return option_set_string(o, field, value, d);
+        case OPT_UINT:
+                r = parse_uint(value, 0, o->max, field);
+                if (r < 0)
+                        return diag_fail(d, r, "%s.%s=%.32s is not a number (0..%u)", o->group, o->key, value, o->max);
+                return 0;
         case OPT_SECONDS:
                 r = parse_uint(value, 0, o->max, field);
                 if (r < 0)
@@ -280,6 +314,14 @@ void config_apply_cmdline(struct config *c, const struct kcmdline *cmdline, stru
                 const char *value = p->value ? p->value : (o->type == OPT_BOOL ? "true" : NULL);
                 if (!value) {
                         diag_warn(d, "%.64s needs a value, ignored", p->key);
+                        continue;
+                }
+                if (o->flags & OPTF_FILE_ONLY) {
+                        diag_warn(d, "%.64s can only be set in the configuration file, ignored", p->key);
+                        continue;
+                }
+                if (c->locked && !(o->flags & OPTF_LOCKED_OK)) {
+                        diag_warn(d, "%.64s ignored: the image is locked (boot.locked=true)", p->key);
                         continue;
                 }
                 struct config saved = *c;

@@ -46,6 +46,8 @@ struct config {
         unsigned device_timeout_s;           /* rootdelay= overrides; rootwait lifts the limit */
         enum failure_action failure_action;
         unsigned failure_delay_s;
+        unsigned shell_timeout_s;            /* the rescue shell ends in a reboot after this long */
+        bool locked;                         /* production: the command line cannot lower security */
         bool debug;
         /* [modules] */
         char modules[CONFIG_MODULES_MAX][CONFIG_MODULE_NAME_MAX];
@@ -67,6 +69,18 @@ struct config {
         struct path_list data_protected;     /* always from the read-only slot */
         bool data_allow_factory_reset;       /* honour data.factory-reset from the command line */
         bool data_factory_reset;
+        /* [bootenv] */
+        char bootenv_config[CONFIG_PATH_MAX]; /* a fw_env.config in the initramfs (env on a raw device) */
+        char bootenv_device[CONFIG_PATH_MAX]; /* or: the partition holding the env file */
+        char bootenv_fstype[32];
+        char bootenv_file[CONFIG_PATH_MAX];   /* path of the env file in that partition */
+        unsigned bootenv_size;                /* bytes, as U-Boot's env export -s */
+        unsigned bootenv_timeout_s;
+        bool bootenv_mark_bad;                /* a slot that cannot boot gets BOOT_<slot>_LEFT=0 */
+        /* [hooks] */
+        char hooks_dir[CONFIG_PATH_MAX];
+        unsigned hooks_timeout_s;
+        bool hooks_fatal;
         /* [watchdog] */
         char watchdog_device[CONFIG_PATH_MAX];
         unsigned watchdog_timeout_s;         /* 0 = do not arm */

@@ -84,82 +84,6 @@ int data_probe_content(const char *device, const char *expected_type, enum data_
         return 0;
 }
 
-/* ---- tools ------------------------------------------------------------------------ */
-
-static void log_lines(char *buf, size_t *used, const char *tool, bool flush) {
-        char *start = buf, *nl;
-        while ((nl = memchr(start, '\n', *used - (size_t)(start - buf)))) {
-                *nl = '\0';
-                if (nl > start)
-                        log_info("%s: %s", tool, start);
-                start = nl + 1;
-        }
-        size_t rest = *used - (size_t)(start - buf);
-        if (flush && rest > 0) {
-                buf[*used] = '\0';
-                log_info("%s: %s", tool, start);
-                rest = 0;
-        }
-        memmove(buf, start, rest);
-        *used = rest;
-}
-
-int data_run_tool(const char *root, char *const argv[], int watchdog_fd) {
-        char path[PATH_MAX];
-        int r = path_join_root(path, sizeof path, root, argv[0]);
-        if (r < 0)
-                return r;
-        if (access(path, X_OK) < 0)
-                return negative_errno();
-        int pipefd[2];
-        if (pipe2(pipefd, O_CLOEXEC) < 0)
-                return negative_errno();
-        pid_t pid = fork();
-        if (pid < 0) {
-                r = negative_errno();
-                (void)close(pipefd[0]);
-                (void)close(pipefd[1]);
-                return r;
-        }
-        if (pid == 0) {
-                int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-                if (devnull >= 0)
-                        (void)dup2(devnull, 0);
-                (void)dup2(pipefd[1], 1);
-                (void)dup2(pipefd[1], 2);
-                execv(path, argv);
-                _exit(127);
-        }
-        (void)close(pipefd[1]);
-        _cleanup_close_ int out = pipefd[0];
-        const char *tool = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-        char buf[1024];
-        size_t used = 0;
-        for (;;) {
-                struct pollfd pfd = {.fd = out, .events = POLLIN};
-                int k = poll(&pfd, 1, 1000);
-                if (watchdog_fd >= 0)
-                        (void)watchdog_ping(watchdog_fd); /* a long check must not reset the board */
-                if (k <= 0)
-                        continue;
-                ssize_t got = read(out, buf + used, sizeof buf - 1 - used);
-                if (got < 0 && errno == EINTR)
-                        continue;
-                if (got <= 0)
-                        break;
-                used += (size_t)got;
-                log_lines(buf, &used, tool, used >= sizeof buf - 1);
-        }
-        log_lines(buf, &used, tool, true);
-        int status;
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return negative_errno();
-        if (WIFEXITED(status))
-                return WEXITSTATUS(status);
-        return -ECHILD; /* killed by a signal */
-}
-
 int data_mount(const char *root, const char *device, const char *fstype, const char *options, struct diag *d) {
         char target[PATH_MAX];
         int r = path_join_root(target, sizeof target, root, PAIOS_DATA_DIR);
@@ -626,7 +550,7 @@ static int open_data_source(const char *root, const struct mount_step *s, struct
                                 log_warn("data: seeding %s from the slot was incomplete", s->source);
                 }
         } else {
-                _cleanup_close_ int src = open(seed, O_RDONLY | O_CLOEXEC);
+                _cleanup_close_ int src = open(seeded ? seed : "/dev/null", O_RDONLY | O_CLOEXEC);
                 r = src < 0 ? negative_errno() : copy_file(src, pfd, leaf, &st);
                 if (r < 0)
                         return diag_fail(d, r, "seed %s from %s: %s", s->source, s->seed, strerror(-r));

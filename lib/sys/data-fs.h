@@ -17,10 +17,6 @@
 int data_probe_content(const char *device, const char *expected_type, enum data_content *ret, char *found,
                        size_t n);
 
-/* Run a tool (argv[0] an absolute path under root), its output logged line by line,
- * feeding the watchdog while it runs. Returns its exit code, or a negative errno. */
-int data_run_tool(const char *root, char *const argv[], int watchdog_fd);
-
 /* Mount device at root/data with nodev,nosuid plus options. */
 int data_mount(const char *root, const char *device, const char *fstype, const char *options, struct diag *d);
 

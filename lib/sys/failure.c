@@ -32,12 +32,16 @@ void console_attach(const char *root) {
                 (void)close(fd);
 }
 
-static void run_shell(const char *root) {
+static void run_shell(const char *root, unsigned timeout_s) {
         char sh[PATH_MAX], console[PATH_MAX];
         if (path_join_root(sh, sizeof sh, root, "/bin/busybox") < 0 ||
             path_join_root(console, sizeof console, root, "/dev/console") < 0)
                 return;
-        log_notice("starting a rescue shell on the console; the system reboots when it exits");
+        if (timeout_s)
+                log_notice("starting a rescue shell on the console; the system reboots when it exits, or in %u s",
+                           timeout_s);
+        else
+                log_notice("starting a rescue shell on the console; the system reboots when it exits");
         pid_t pid = fork();
         if (pid < 0) {
                 log_err("rescue shell: fork: %s", strerror(errno));
@@ -55,11 +59,23 @@ static void run_shell(const char *root) {
                 execl(sh, "sh", (char *)NULL);
                 _exit(127);
         }
-        /* as PID 1, reap whatever the shell leaves behind too */
+        /* as PID 1, reap whatever the shell leaves behind too; the watchdog, never
+         * disarmed, may end the shell first */
+        unsigned long waited_ms = 0;
         for (;;) {
-                pid_t w = wait(NULL);
+                pid_t w = waitpid(-1, NULL, WNOHANG);
                 if (w == pid || (w < 0 && errno == ECHILD))
                         break;
+                if (w > 0)
+                        continue;
+                if (timeout_s && waited_ms >= timeout_s * 1000UL) {
+                        log_notice("rescue shell: %u s are up: ending it", timeout_s);
+                        (void)kill(-pid, SIGKILL); /* its whole session */
+                        (void)kill(pid, SIGKILL);
+                        timeout_s = 0;
+                }
+                (void)usleep(100 * 1000);
+                waited_ms += 100;
         }
 }
 
@@ -69,9 +85,9 @@ static void sleep_seconds(unsigned s) {
                 ;
 }
 
-void failure_act(const char *root, enum failure_action action, unsigned delay_s) {
+void failure_act(const char *root, enum failure_action action, unsigned delay_s, unsigned shell_timeout_s) {
         if (action == FAILURE_SHELL)
-                run_shell(root);
+                run_shell(root, shell_timeout_s);
         int cmd = action == FAILURE_HALT ? RB_POWER_OFF : RB_AUTOBOOT;
         const char *what = action == FAILURE_HALT ? "powering off" : "rebooting";
         if (action != FAILURE_SHELL && delay_s > 0) {
