@@ -20,8 +20,9 @@ static const struct stage {
         {"plan", stage_print_plan, true},             /* --dry-run prints it and stops */
         {"modules", stage_modules, false},            /* configured modules, coldplug */
         {"watchdog", stage_watchdog, false},          /* armed as soon as its driver is there */
-        {"bootenv", stage_bootenv, false},            /* BOOT_ORDER, BOOT_x_LEFT; the slot if not given */
+        {"bootenv", stage_bootenv, false},            /* only when the slot comes from the environment */
         {"wait-device", stage_wait_device, false},    /* bounded, event-driven */
+        {"bootenv", stage_bootenv, false},            /* BOOT_ORDER, BOOT_x_LEFT, for mark-bad and the record */
         {"data", stage_data, false},                  /* /data checked, mounted, the upper decided */
         {"pre-mount-hooks", stage_hooks_pre_mount, false},
         {"mount-root", stage_mount_root, false},      /* slot read-only, overlay, binds */
@@ -56,6 +57,7 @@ int main(int argc, char **argv) {
                 .init_argv = argv,
                 .uevent_fd = -1,
                 .watchdog_fd = -1,
+                .modules_child = -1,
                 .record = {.boot_left = {-1, -1}},
         };
         if (getpid() != 1) {

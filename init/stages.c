@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "data-fs.h"
@@ -200,6 +201,26 @@ int stage_print_plan(struct boot *b) {
         return 0;
 }
 
+static void load_configured_modules(struct boot *b) {
+        for (size_t i = 0; i < b->config.n_modules; i++) {
+                int r = modules_load(b->modules, b->config.modules[i]);
+                if (r == -ENOENT)
+                        log_warn("module %s: not in %s", b->config.modules[i], modules_dir(b->modules));
+                else if (r < 0)
+                        log_warn("module %s: %s", b->config.modules[i], strerror(-r));
+        }
+}
+
+/* Wait for the configured modules (loaded in parallel by stage_modules). */
+static void modules_join(struct boot *b) {
+        if (b->modules_child <= 0)
+                return;
+        int status;
+        while (waitpid(b->modules_child, &status, 0) < 0 && errno == EINTR)
+                ;
+        b->modules_child = -1;
+}
+
 int stage_modules(struct boot *b) {
         /* the uevent socket first, so no device added during coldplug goes unnoticed */
         b->uevent_fd = uevent_open();
@@ -212,13 +233,20 @@ int stage_modules(struct boot *b) {
                 stage_done(b);
                 return 0; /* a kernel with everything built in needs none */
         }
-        for (size_t i = 0; i < b->config.n_modules; i++) {
-                r = modules_load(b->modules, b->config.modules[i]);
-                if (r == -ENOENT)
-                        log_warn("module %s: not in %s", b->config.modules[i], modules_dir(b->modules));
-                else if (r < 0)
-                        log_warn("module %s: %s", b->config.modules[i], strerror(-r));
+        /* The configured modules (filesystems, which no device asks for) load in a child
+         * while this process coldplugs the hardware: the two chains are independent, and
+         * loading modules is most of an initramfs's time on a slow CPU. The child is
+         * joined before anything needs its modules (stages bootenv, data, mount-root). */
+        b->modules_child = -1;
+        if (b->config.n_modules > 0 && b->config.coldplug) {
+                b->modules_child = fork();
+                if (b->modules_child == 0) {
+                        load_configured_modules(b);
+                        _exit(0);
+                }
         }
+        if (b->modules_child < 0)
+                load_configured_modules(b); /* no coldplug to overlap with, or no fork */
         if (b->config.coldplug) {
                 r = modules_coldplug(b->modules, b->root);
                 if (r < 0)
@@ -326,10 +354,17 @@ static void bootenv_release(struct boot *b) {
 }
 
 int stage_bootenv(struct boot *b) {
+        /* Listed twice in the sequence: before the root device only when the slot must
+         * come from the environment, otherwise after it, when the disk that holds both
+         * (and its boot partition) is there and no wait is needed. */
+        if (b->bootenv_done || (!b->plan_deferred && !b->root_device[0]))
+                return 0;
+        b->bootenv_done = true;
         if (!b->config.bootenv_device[0] && !b->config.bootenv_config[0]) {
                 stage_done(b);
                 return 0;
         }
+        modules_join(b); /* vfat and its code pages */
         int r = bootenv_open(b);
         if (r < 0) {
                 if (b->plan_deferred)
@@ -523,6 +558,7 @@ static void slot_identity(const struct boot *b, char *buf, size_t n) {
 }
 
 int stage_data(struct boot *b) {
+        modules_join(b); /* the filesystems */
         b->upper = b->config.upper;
         b->record.data_state = "none";
         if (!b->config.data_device[0]) {

@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "cmdline.h"
 #include "record.h"
@@ -30,6 +31,7 @@ struct boot {
         struct boot_plan plan;
 
         struct modules *modules;
+        pid_t modules_child;        /* loading the configured modules, -1 when none */
         int uevent_fd;
         int watchdog_fd;
         unsigned watchdog_timeout_s;
@@ -43,6 +45,7 @@ struct boot {
         bool plan_deferred;         /* the slot comes from the U-Boot environment */
         struct uboot_ctx *bootenv;  /* open from stage bootenv to the handover */
         bool bootenv_mounted;
+        bool bootenv_done;
         char init[PATH_MAX];        /* the real init that will be executed */
 
         const char *stage;          /* the stage running, for the failure line */

@@ -28,6 +28,7 @@ fsuuid_data=5041494f-0002-4000-8000-000000000003
 # FAT has a 32-bit volume id instead of a UUID; blkid shows this one as "5041-000A".
 vfat_id_a=5041000A
 vfat_id_boot=5041000B
+vfat_id_data=5041000C
 # The GPT partition names double as filesystem labels.
 name_a=rootfs-a
 name_b=rootfs-b
@@ -68,12 +69,27 @@ U-Boot (scripts/uboot/README.md):
 
 Fault injection:
   --slot-b-init MODE    /sbin/init of slot B: normal (default), missing (absent),
-                        noexec (present, mode 0644)
+                        noexec (present, mode 0644), hang (reports "PAIOS-TEST hang" and
+                        sleeps forever: a hung system for the watchdog)
   --slot-a-fs KIND      filesystem of slot A: ext4 (default); vfat (same files, symlinks
                         become copies; volume id $vfat_id_a); zeroed (ext4 whose first
-                        64 KiB, superblock and group descriptors, are zeroed)
+                        64 KiB, superblock and group descriptors, are zeroed); badjournal
+                        (ext4 whose superblock names a journal inode that is none: U-Boot
+                        still reads /boot from it, the kernel refuses to mount it)
   --no-data             leave out partition 3
-  --data-fs KIND        filesystem of partition 3: ext4 (default) or none (zeroes)
+  --data-fs KIND        filesystem of partition 3: ext4 (default); none (zeroes); vfat
+                        (a foreign filesystem holding --data-dir's files, or one file
+                        foreign.txt; volume id $vfat_id_data); zeroed (ext4 whose first
+                        64 KiB, superblock and group descriptors, are zeroed)
+
+Content (persistent /data, paios-init's [data]):
+  --data-dir DIR        populate the data filesystem from DIR (mke2fs -d: files,
+                        directories and symbolic links as they are, owned by root)
+  --data-full           fill the ext4 data filesystem: no free inode, no free block
+                        (reserved ones included), made with few inodes so it is quick
+  --slot-extra DIR      copy DIR's tree into both slots (e.g. etc/rauc/keyring.pem)
+  --slot-a-uuid UUID    filesystem UUID of slot A instead of the fixed one: the same
+                        slot rewritten by an update
 
 Layout, 1 MiB aligned, fixed ids (disk GUID $disk_guid):
   part  name (= fs label)  PARTUUID                              fs UUID
@@ -85,8 +101,9 @@ Partition 4 (--boot) keeps its number when --no-data leaves out partition 3.
 
 Each slot holds /bin/busybox, /bin/sh -> busybox, /etc/slot-id ("A" or "B"), the
 directories dev proc sys run tmp var, and tests/qemu/probe-init.sh (or the
---init-script FILE) as /sbin/init.
-The data filesystem is empty.
+--init-script FILE) as /sbin/init; with --kernel, --initrd or --slot-boot also /boot.
+The data filesystem is empty unless --data-dir or --data-full fill it. The boot
+partition (--boot) holds boot.scr and, with --boot-env, uboot.env.
 
 On success stdout gets shell assignments (PAIOS_DISK, PAIOS_DISK_GUID, and
 PAIOS_PARTUUID_X PAIOS_PARTLABEL_X PAIOS_FSUUID_X PAIOS_LABEL_X for X in A B DATA BOOT;
@@ -104,11 +121,14 @@ busybox='' out='' size_slot='' size_data=32
 slot_b_init=normal slot_a_fs=ext4 data_part=yes data_fs=ext4
 boot_part=no boot_cmd="$script_dir/uboot/boot.cmd" size_boot=16 kernel='' initrd='' slot_boot=''
 boot_env=()
+data_dir='' data_full=no slot_extra=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--help) usage; exit 0 ;;
 	--no-data) data_part=no; shift; continue ;;
 	--boot) boot_part=yes; shift; continue ;;
+	--data-full) data_full=yes; shift; continue ;;
+	--data-dir | --slot-extra | --slot-a-uuid) [ $# -ge 2 ] || die "$1 needs a value" ;;
 	--busybox | --out | --size-slot | --size-data | --slot-b-init | --slot-a-fs | --data-fs | --init-script | \
 		--boot-cmd | --boot-env | --size-boot | --kernel | --initrd | --slot-boot)
 		[ $# -ge 2 ] || die "$1 needs a value" ;;
@@ -129,6 +149,9 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2 ;;
 	--initrd) initrd=$2 ;;
 	--slot-boot) slot_boot=$2 ;;
+	--data-dir) data_dir=$2 ;;
+	--slot-extra) slot_extra=$2 ;;
+	--slot-a-uuid) fsuuid_a=$2 ;;
 	esac
 	shift 2
 done
@@ -163,9 +186,16 @@ for var in "${boot_env[@]}"; do
 	[[ $var =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || die "--boot-env $var: not VAR=VALUE"
 	[[ $var != *$'\n'* ]] || die "--boot-env: a value cannot hold a newline"
 done
-case $slot_b_init in normal | missing | noexec) ;; *) die "--slot-b-init: bad mode $slot_b_init" ;; esac
-case $slot_a_fs in ext4 | vfat | zeroed) ;; *) die "--slot-a-fs: bad kind $slot_a_fs" ;; esac
-case $data_fs in ext4 | none) ;; *) die "--data-fs: bad kind $data_fs" ;; esac
+case $slot_b_init in normal | missing | noexec | hang) ;; *) die "--slot-b-init: bad mode $slot_b_init" ;; esac
+case $slot_a_fs in ext4 | vfat | zeroed | badjournal) ;; *) die "--slot-a-fs: bad kind $slot_a_fs" ;; esac
+case $data_fs in ext4 | none | vfat | zeroed) ;; *) die "--data-fs: bad kind $data_fs" ;; esac
+[ -z "$data_dir" ] || [ -d "$data_dir" ] || die "--data-dir $data_dir: no such directory"
+[ -z "$slot_extra" ] || [ -d "$slot_extra" ] || die "--slot-extra $slot_extra: no such directory"
+[[ $fsuuid_a =~ ^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$ ]] ||
+	die "--slot-a-uuid $fsuuid_a: not a UUID"
+if [ "$data_full" = yes ]; then
+	if [ "$data_part" = no ] || [ "$data_fs" != ext4 ]; then die "--data-full needs an ext4 data partition"; fi
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -183,8 +213,19 @@ populate_slot() {
 	case $init_mode in
 	normal) install -m 0755 "$probe" "$dir/sbin/init" ;;
 	noexec) install -m 0644 "$probe" "$dir/sbin/init" ;;
+	hang)
+		# Applets by path: the slot has no applet links. /proc/uptime dates the hang.
+		cat >"$dir/sbin/init" <<'HANG'
+#!/bin/busybox sh
+echo "PAIOS-TEST hang: slot $(/bin/busybox cat /etc/slot-id), uptime $(/bin/busybox cat /proc/uptime)" >/dev/console
+while :; do /bin/busybox sleep 1000; done
+HANG
+		chmod 0755 "$dir/sbin/init"
+		;;
 	missing) ;;
 	esac
+	# --slot-extra: symbolic links stay links (cp -R does not follow them)
+	[ -z "$slot_extra" ] || cp -R --no-preserve=ownership "$slot_extra"/. "$dir/"
 	if [ -n "$kernel$initrd$slot_boot" ]; then
 		mkdir -m 0755 "$dir/boot"
 		[ -z "$slot_boot" ] || cp -RL --no-preserve=ownership "$slot_boot"/. "$dir/boot/"
@@ -208,7 +249,8 @@ make_ext4() {
 	# mke2fs -d copies owners from the staging tree, which belongs to whoever runs this
 	# script; root_owner only covers the root directory. Give everything to root, as on a
 	# real rootfs, by rewriting the inodes with debugfs.
-	mke2fs -q -F -t ext4 -L "$label" -U "$uuid" -E root_owner=0:0 ${dir:+-d "$dir"} "$img"
+	# shellcheck disable=SC2086 # MKE2FS_EXTRA: words (--data-full's -N)
+	mke2fs -q -F -t ext4 -L "$label" -U "$uuid" -E root_owner=0:0 ${MKE2FS_EXTRA:-} ${dir:+-d "$dir"} "$img"
 	if [ -n "$dir" ]; then
 		(cd "$dir" && find . -mindepth 1 -printf '%P\n') |
 			awk '{ printf "sif \"/%s\" uid 0\nsif \"/%s\" gid 0\n", $0, $0 }' |
@@ -225,6 +267,32 @@ make_vfat() {
 	# mkfs.fat warns that lowercase labels may not work everywhere; Linux handles them.
 	mkfs.vfat -n "$label" -i "$id" "$img" >/dev/null 2>&1 || die "mkfs.vfat failed on $img"
 	mcopy -i "$img" -s -p -Q "$dir"/* ::/
+}
+
+# fill_ext4 IMAGE: use up every free inode (empty files in /paios-fill) and then every
+# free block, the reserved ones included (fallocate'd to one of them), with debugfs.
+fill_ext4() {
+	local img=$1 free_ino free_blk s step size start
+	free_ino=$(dumpe2fs -h "$img" 2>/dev/null | awk -F: '/^Free inodes:/ { print $2 + 0 }')
+	{
+		echo "mkdir paios-fill"
+		for ((s = 1; s <= free_ino; s++)); do echo "write /dev/null paios-fill/i$s"; done
+	} | debugfs -w -f - "$img" >/dev/null 2>&1
+	# fallocate is all or nothing per range: ranges of 256 blocks, then of one block
+	for step in 256 16 1; do
+		free_blk=$(dumpe2fs -h "$img" 2>/dev/null | awk -F: '/^Free blocks:/ { print $2 + 0 }')
+		[ "$free_blk" -gt 0 ] || break
+		size=$(debugfs -R "stat paios-fill/i1" "$img" 2>/dev/null | awk '/Blockcount:/ { print $NF }')
+		start=$((size * 512 / $(dumpe2fs -h "$img" 2>/dev/null | awk -F: '/^Block size:/ { print $2 + 0 }') + 4096))
+		for ((s = start; s < start + free_blk + step; s += step)); do
+			echo "fallocate paios-fill/i1 $s $((s + step - 1))"
+		done | debugfs -w -f - "$img" >/dev/null 2>&1
+	done
+	dumpe2fs -h "$img" 2>/dev/null | awk -F: '
+		/^Free blocks:/ { b = $2 + 0 } /^Free inodes:/ { i = $2 + 0 }
+		END { if (b || i) { print "mkdisk: --data-full left " b " blocks and " i " inodes free" > "/dev/stderr"; exit 1 } }' ||
+		die "could not fill $img"
+	e2fsck -fn "$img" >"$work/fill-fsck.log" 2>&1 || { cat "$work/fill-fsck.log" >&2; die "filled $img is not clean"; }
 }
 
 # make_boot IMAGE: the U-Boot boot partition, FAT16 (U-Boot's fatwrite rewrites uboot.env
@@ -247,7 +315,7 @@ echo "mkdisk: building slot A ($slot_a_fs), slot B (init $slot_b_init)${kernel:+
 populate_slot "$work/tree-a" A normal
 populate_slot "$work/tree-b" B "$slot_b_init"
 case $slot_a_fs in
-ext4 | zeroed) make_ext4 "$work/a.img" "$size_slot" "$name_a" "$fsuuid_a" "$work/tree-a" ;;
+ext4 | zeroed | badjournal) make_ext4 "$work/a.img" "$size_slot" "$name_a" "$fsuuid_a" "$work/tree-a" ;;
 vfat) make_vfat "$work/a.img" "$size_slot" "$name_a" "$vfat_id_a" "$work/tree-a" ;;
 esac
 if [ "$slot_a_fs" = zeroed ]; then
@@ -255,6 +323,11 @@ if [ "$slot_a_fs" = zeroed ]; then
 	# with them gone blkid and the kernel see no filesystem. The backup superblocks
 	# stay, as after a real partial overwrite.
 	dd if=/dev/zero of="$work/a.img" bs=64K count=1 conv=notrunc status=none
+fi
+if [ "$slot_a_fs" = badjournal ]; then
+	# inode 7 is the resize inode: ext4 refuses it as a journal ("no journal found" /
+	# "journal inode is deleted"), read-only mounts included; U-Boot never looks at it
+	debugfs -w -R "ssv journal_inum 7" "$work/a.img" >/dev/null 2>&1 || die "debugfs failed on slot A"
 fi
 make_ext4 "$work/b.img" "$size_slot" "$name_b" "$fsuuid_b" "$work/tree-b"
 
@@ -267,11 +340,27 @@ prefixes=("" "")
 types=(L L)
 attrs=("" "")
 if [ "$data_part" = yes ]; then
-	if [ "$data_fs" = ext4 ]; then
-		make_ext4 "$work/data.img" "$size_data" "$name_data" "$fsuuid_data"
-	else
-		truncate -s "${size_data}M" "$work/data.img"
-	fi
+	case $data_fs in
+	ext4 | zeroed)
+		# --data-full: few inodes (-N), so that using them all up is quick
+		mke2fs_extra=()
+		[ "$data_full" = no ] || mke2fs_extra=(-N 128)
+		MKE2FS_EXTRA=${mke2fs_extra[*]} make_ext4 "$work/data.img" "$size_data" "$name_data" "$fsuuid_data" ${data_dir:+"$data_dir"}
+		[ "$data_full" = no ] || fill_ext4 "$work/data.img"
+		# as --slot-a-fs zeroed: superblock and group descriptors gone, the rest there
+		[ "$data_fs" = ext4 ] ||
+			dd if=/dev/zero of="$work/data.img" bs=64K count=1 conv=notrunc status=none
+		;;
+	vfat)
+		if [ -z "$data_dir" ]; then
+			data_dir=$work/tree-data
+			mkdir -p "$data_dir"
+			echo "someone else's data" >"$data_dir/foreign.txt"
+		fi
+		make_vfat "$work/data.img" "$size_data" "$name_data" "$vfat_id_data" "$data_dir"
+		;;
+	none) truncate -s "${size_data}M" "$work/data.img" ;;
+	esac
 	images+=("$work/data.img")
 	partuuids+=("$partuuid_data")
 	names+=("$name_data")
@@ -329,7 +418,7 @@ print_part() {
 	fi
 }
 case $slot_a_fs in
-ext4) fs_a=$fsuuid_a ;;
+ext4 | badjournal) fs_a=$fsuuid_a ;;
 vfat) fs_a=${vfat_id_a:0:4}-${vfat_id_a:4} ;;
 zeroed) fs_a= ;;
 esac
@@ -337,7 +426,12 @@ printf 'PAIOS_DISK=%q\nPAIOS_DISK_GUID=%s\n' "$(realpath "$out")" "$disk_guid"
 print_part A "$partuuid_a" "$name_a" "$fs_a"
 print_part B "$partuuid_b" "$name_b" "$fsuuid_b"
 if [ "$data_part" = yes ]; then
-	print_part DATA "$partuuid_data" "$name_data" "$([ "$data_fs" = ext4 ] && echo "$fsuuid_data")"
+	case $data_fs in
+	ext4) fs_data=$fsuuid_data ;;
+	vfat) fs_data=${vfat_id_data:0:4}-${vfat_id_data:4} ;;
+	*) fs_data= ;;
+	esac
+	print_part DATA "$partuuid_data" "$name_data" "$fs_data"
 fi
 if [ "$boot_part" = yes ]; then
 	print_part BOOT "$partuuid_boot" "$name_boot" "${vfat_id_boot:0:4}-${vfat_id_boot:4}"

@@ -35,6 +35,26 @@ static int read_block_attr(const char *root, const char *name, const char *attr,
         return copy_string(buf, n, s);
 }
 
+/* PARTNAME= from the partition's uevent file; -ENOENT when the table gives none. */
+static int uevent_partname(const char *root, const char *name, char *buf, size_t n) {
+        char path[PATH_MAX];
+        if (snprintf(path, sizeof path, "/sys/class/block/%s/uevent", name) >= (int)sizeof path)
+                return -ENAMETOOLONG;
+        _cleanup_free_ char *s = NULL;
+        int r = read_file_at_root(root, path, 4096, &s, NULL);
+        if (r < 0)
+                return r;
+        for (char *line = s; line && *line;) {
+                char *next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                if (strncmp(line, "PARTNAME=", 9) == 0)
+                        return copy_string(buf, n, line + 9);
+                line = next;
+        }
+        return -ENOENT;
+}
+
 static bool is_partition(const char *root, const char *name) {
         char buf[16];
         return read_block_attr(root, name, "partition", buf, sizeof buf) == 0;
@@ -81,6 +101,10 @@ static bool device_matches(const char *root, const char *name, const char *devno
         case DEVSPEC_PARTUUID:
                 if (!is_partition(root, name))
                         return false;
+                /* the kernel names GPT partitions in their uevent (PARTNAME=): no need to
+                 * open and probe every partition for a label */
+                if (spec->kind == DEVSPEC_PARTLABEL && uevent_partname(root, name, value, sizeof value) == 0)
+                        return devspec_value_matches(spec, value);
                 return blkid_value(devnode, devspec_tag(spec->kind), true, value, sizeof value) == 0 &&
                        devspec_value_matches(spec, value);
         case DEVSPEC_LABEL:
