@@ -517,7 +517,7 @@ static int wait_for_device(struct boot *b, const char *role, const struct devspe
                         struct pollfd pfd = {.fd = b->uevent_fd, .events = POLLIN};
                         (void)poll(&pfd, 1, wait_ms);
                 } else
-                        (void)usleep((useconds_t)(wait_ms > 20 ? 20 : wait_ms) * 1000);
+                        sleep_ms(wait_ms > 20 ? 20 : (unsigned)wait_ms);
                 (void)drain_uevents(b);
                 if (b->watchdog_fd >= 0)
                         (void)watchdog_ping(b->watchdog_fd);
@@ -662,8 +662,10 @@ static int apply_steps(struct boot *b, const struct mount_step *steps, size_t n,
                 int r = data_apply_step(b->root, s, &d);
                 if (r < 0 && s->kind == STEP_BIND && s->bind_from == BIND_FROM_DATA) {
                         /* one hostile or broken entry does not stop the others */
-                        log_err("persistent bind %s: %s", s->target + strlen(PAIOS_SYSROOT), d.error);
-                        record_add_fallback(&b->record, "bind", d.error);
+                        char why[DIAG_TEXT_MAX + 80];
+                        (void)snprintf(why, sizeof why, "%.64s: %s", s->target + strlen(PAIOS_SYSROOT), d.error);
+                        log_err("persistent bind %s", why);
+                        record_add_fallback(&b->record, "bind", why);
                         continue;
                 }
                 if (r == 0 && s->kind == STEP_MOUNT && strcmp(s->what, "overlay") == 0 && mount_is_read_only(b->root, s->target)) {
@@ -683,7 +685,7 @@ static int apply_steps(struct boot *b, const struct mount_step *steps, size_t n,
                 else if (s->kind == STEP_MOUNT || s->kind == STEP_BIND)
                         log_info("mounted %s: %s on %s (%s%s%s)", s->what, s->source, s->target,
                                  s->fstype[0] ? s->fstype : s->kind == STEP_BIND ? "bind" : "auto",
-                                 s->options[0] ? ", " : "", s->read_only ? "ro" : s->options);
+                                 s->options[0] || s->read_only ? ", " : "", s->read_only ? "ro" : s->options);
         }
         return 0;
 }

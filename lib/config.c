@@ -56,7 +56,7 @@ static const struct option options[] = {
         {"modules", "coldplug", OPT_BOOL, FIELD(coldplug), 0, "true",
          "load the modules that present devices ask for (their modalias), and those of devices that appear later", 0},
         {"overlay", "upper", OPT_UPPER, FIELD(upper), 0, "tmpfs",
-         "where the overlay's upper layer lives: tmpfs (writes vanish at reboot) or data (per slot on /data)", OPTF_LOCKED_OK},
+         "where the overlay's upper layer lives: tmpfs (writes vanish at reboot) or data (per slot on /data)", 0},
         {"overlay", "tmpfs-size", OPT_SIZE, FIELD(tmpfs_size), 0, "50%",
          "size= of the tmpfs holding the overlay's upper layer", OPTF_LOCKED_OK},
         {"data", "device", OPT_STRING, FIELD(data_device), 0, "",
@@ -76,7 +76,7 @@ static const struct option options[] = {
         {"data", "protected", OPT_PATHS, FIELD(data_protected), 0, "/etc/rauc",
          "paths that always come from the read-only slot, whatever /data holds", 0},
         {"data", "allow-factory-reset", OPT_BOOL, FIELD(data_allow_factory_reset), 0, "false",
-         "honour data.factory-reset on the kernel command line", 0},
+         "honour data.factory-reset on the kernel command line", OPTF_FILE_ONLY},
         {"data", "factory-reset", OPT_BOOL, FIELD(data_factory_reset), 0, "false",
          "set the slot's upper and the bound state aside (kept on /data) and boot clean", OPTF_LOCKED_OK},
         {"bootenv", "config", OPT_PATH, FIELD(bootenv_config), 0, "",
@@ -181,6 +181,10 @@ static int option_set(struct config *c, const struct option *o, const char *valu
                                          o->group, o->key, value);
                 return option_set_string(o, field, value, d);
         case OPT_STRING:
+                /* values that end up in option strings or device names: libmount honours
+                 * quotes, so one left open could swallow what follows it */
+                if (strchr(value, '"'))
+                        return diag_fail(d, -EINVAL, "%s.%s=%.64s: quotes are not allowed", o->group, o->key, value);
                 return option_set_string(o, field, value, d);
         case OPT_UINT:
                 r = parse_uint(value, 0, o->max, field);

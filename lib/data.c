@@ -27,6 +27,11 @@ enum data_action data_decide_content(const struct config *c, enum data_content c
                 say(why, n, "%s found", c->data_fstype);
                 return DATA_USE;
         case DATA_BLANK:
+                if (c->data_format_blank && strncmp(c->data_fstype, "ext", 3) != 0) {
+                        say(why, n, "no filesystem, and data.format-blank makes ext4 only (data.fstype=%s)",
+                            c->data_fstype);
+                        return fall_back(c);
+                }
                 if (c->data_format_blank) {
                         say(why, n, "no signature at all: first boot, formatting as ext4");
                         return DATA_FORMAT;
@@ -54,12 +59,14 @@ enum data_action data_decide_fsck(const struct config *c, int exit_code, char *w
                 say(why, n, "clean");
                 return DATA_USE;
         }
-        if (exit_code == 1 || exit_code == 2) {
+        if (exit_code < 4) {
                 say(why, n, "errors corrected (e2fsck exit %d)", exit_code);
                 return DATA_USE;
         }
         say(why, n, "e2fsck exit %d: %s", exit_code,
-            exit_code & 4 ? "errors left uncorrected, needs manual repair" : "e2fsck failed");
+            exit_code == 127 ? "e2fsck could not be started"
+            : exit_code & 4  ? "errors left uncorrected, needs manual repair"
+                             : "e2fsck failed");
         return fall_back(c);
 }
 

@@ -2,6 +2,7 @@
 #include "plan.h"
 
 #include <errno.h>
+#include <sys/mount.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +65,10 @@ int plan_build(const struct boot_args *args, const struct config *cfg, const str
 
         if (args->rootflags && copy_string(p.rootflags, sizeof p.rootflags, args->rootflags) < 0)
                 return diag_fail(d, -ENAMETOOLONG, "rootflags= is too long");
+        /* libmount's option parser honours quotes: one left open would swallow the "ro"
+         * the plan appends (the mount still gets MS_RDONLY, but refuse the confusion) */
+        if (strchr(p.rootflags, '"'))
+                return diag_fail(d, -EINVAL, "rootflags=%.64s: quotes are not allowed", p.rootflags);
 
         if (args->rootdelay_s >= 0)
                 p.device_timeout_ms = args->rootdelay_s * 1000;
@@ -124,8 +129,9 @@ int plan_mounts(const struct boot_plan *p, const struct mount_inputs *in, struct
         if (len < 0 || (size_t)len >= sizeof s->options)
                 return diag_fail(d, -ENAMETOOLONG, "rootflags= is too long");
         s->block_device_ro = true;
+        s->flags = MS_RDONLY;
 
-        char upper[CONFIG_PATH_MAX], work[CONFIG_PATH_MAX];
+        char upper[PLAN_PATH_MAX], work[PLAN_PATH_MAX];
         if (on_data) {
                 if (snprintf(upper, sizeof upper, "%s/upper", in->data_upper_dir) >= (int)sizeof upper ||
                     snprintf(work, sizeof work, "%s/work", in->data_upper_dir) >= (int)sizeof work)
@@ -160,28 +166,28 @@ int plan_mounts(const struct boot_plan *p, const struct mount_inputs *in, struct
         if (in->data_mounted)
                 for (size_t i = 0; i < cfg->data_binds.n; i++) {
                         const char *path = cfg->data_binds.path[i];
-                        char target[CONFIG_PATH_MAX];
+                        char target[PLAN_PATH_MAX];
                         if (snprintf(target, sizeof target, PAIOS_SYSROOT "%s", path) >= (int)sizeof target)
-                                return diag_fail(d, -ENAMETOOLONG, "bind %s: path too long", path);
+                                return diag_fail(d, -ENAMETOOLONG, "bind %.64s: path too long", path);
                         ADD(STEP_BIND, "persistent bind", target);
                         s->bind_from = BIND_FROM_DATA;
                         if (snprintf(s->source, sizeof s->source, PAIOS_DATA_DIR "/" DATA_STATE_DIR "%s", path) >=
                                     (int)sizeof s->source ||
                             snprintf(s->seed, sizeof s->seed, PAIOS_SLOT_DIR "%s", path) >= (int)sizeof s->seed)
-                                return diag_fail(d, -ENAMETOOLONG, "bind %s: path too long", path);
+                                return diag_fail(d, -ENAMETOOLONG, "bind %.64s: path too long", path);
                 }
 
         /* after the binds, so a bind of a parent (/etc) cannot hide a protected path */
         for (size_t i = 0; i < cfg->data_protected.n; i++) {
                 const char *path = cfg->data_protected.path[i];
-                char target[CONFIG_PATH_MAX];
+                char target[PLAN_PATH_MAX];
                 if (snprintf(target, sizeof target, PAIOS_SYSROOT "%s", path) >= (int)sizeof target)
-                        return diag_fail(d, -ENAMETOOLONG, "protected %s: path too long", path);
+                        return diag_fail(d, -ENAMETOOLONG, "protected %.64s: path too long", path);
                 ADD(STEP_BIND, "protected path", target);
                 s->bind_from = BIND_FROM_SLOT;
                 s->read_only = true;
                 if (snprintf(s->source, sizeof s->source, PAIOS_SLOT_DIR "%s", path) >= (int)sizeof s->source)
-                        return diag_fail(d, -ENAMETOOLONG, "protected %s: path too long", path);
+                        return diag_fail(d, -ENAMETOOLONG, "protected %.64s: path too long", path);
         }
 
         ADD(STEP_MKDIR, "systemd directory", "/run/systemd");

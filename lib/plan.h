@@ -22,7 +22,10 @@
 #define PAIOS_SYSROOT "/sysroot"                /* the overlay, switched to as / */
 #define PAIOS_VOLATILE_ROOT "/run/systemd/volatile-root" /* systemd finds the root device here */
 
-enum { PLAN_STEPS_MAX = 32, PLAN_OPTIONS_MAX = 1200 };
+/* Room for every step a configuration can ask for: 13 fixed ones, one per data.binds and
+ * data.protected path (CONFIG_PATHS_MAX each); paths long enough for a configured path
+ * (CONFIG_PATH_MAX) under the longest prefix. */
+enum { PLAN_STEPS_MAX = 16 + 2 * CONFIG_PATHS_MAX, PLAN_OPTIONS_MAX = 1200, PLAN_PATH_MAX = CONFIG_PATH_MAX + 64 };
 
 struct boot_plan {
         char slot[RAUC_NAME_MAX];      /* bootname from rauc.slot=, "" with only root= */
@@ -60,15 +63,16 @@ enum bind_source {
 struct mount_step {
         enum step_kind kind;
         const char *what;              /* for log lines: "slot", "overlay", ... */
-        char source[DEVSPEC_VALUE_MAX]; /* MOUNT: device or name; SYMLINK: link target */
-        char target[CONFIG_PATH_MAX];   /* relative to the root the executor is given */
+        char source[PLAN_PATH_MAX];     /* MOUNT: device or name; SYMLINK: link target */
+        char target[PLAN_PATH_MAX];     /* relative to the root the executor is given */
         char fstype[32];
         char options[PLAN_OPTIONS_MAX]; /* mount(8) option string, parsed by libmount */
         bool block_device_ro;           /* BLKROSET on source before mounting */
+        unsigned long flags;            /* MS_* always set, whatever options say */
         unsigned mode;                  /* MKDIR */
         enum bind_source bind_from;     /* BIND */
         bool read_only;                 /* BIND: remounted read-only */
-        char seed[CONFIG_PATH_MAX];     /* BIND_FROM_DATA: where the first copy comes from */
+        char seed[PLAN_PATH_MAX];       /* BIND_FROM_DATA: where the first copy comes from */
 };
 
 /* What the mounts are built on, once the devices are found and /data is decided. */

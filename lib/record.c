@@ -36,16 +36,42 @@ static void put(struct out *o, const char *fmt, ...) {
                 o->used += (size_t)k;
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped. */
+/* The length of the valid UTF-8 sequence at s (1..4), 0 if it is none (overlong forms,
+ * surrogates and values past U+10FFFF included). */
+static size_t utf8_sequence(const unsigned char *s) {
+        if (s[0] < 0x80)
+                return 1;
+        size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+        if (n == 0 || s[0] > 0xf4)
+                return 0;
+        for (size_t i = 1; i < n; i++)
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+        if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) || (s[0] == 0xf0 && s[1] < 0x90) ||
+            (s[0] == 0xf4 && s[1] >= 0x90))
+                return 0;
+        return n;
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped; bytes that are no
+ * valid UTF-8 (labels and paths come from disks and the command line) become U+FFFD. */
 static void put_string(struct out *o, const char *s) {
         put(o, "\"");
-        for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c; c++) {
-                if (*c == '"' || *c == '\\')
+        for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c;) {
+                size_t n = utf8_sequence(c);
+                if (n == 0) {
+                        put(o, "\\ufffd");
+                        c++;
+                } else if (*c == '"' || *c == '\\') {
                         put(o, "\\%c", *c);
-                else if (*c < 0x20 || *c == 0x7f)
+                        c++;
+                } else if (*c < 0x20 || *c == 0x7f) {
                         put(o, "\\u%04x", *c);
-                else
-                        put(o, "%c", *c);
+                        c++;
+                } else {
+                        put(o, "%.*s", (int)n, (const char *)c);
+                        c += n;
+                }
         }
         put(o, "\"");
 }

@@ -13,8 +13,10 @@
 #
 # Per target it prints the executions, the time run, the corpus size and the crashes, and
 # for a crash the command that reproduces it. Exit status: non-zero on any crash or build
-# failure. CC (default clang) must support -fsanitize=fuzzer; FUZZ_FLAGS adds libFuzzer
-# options (e.g. FUZZ_FLAGS=-jobs=2).
+# failure. CC (default clang) must support -fsanitize=fuzzer. FUZZ_FLAGS adds libFuzzer
+# options (e.g. FUZZ_FLAGS=-jobs=2), FUZZ_CFLAGS compiler flags: with
+# FUZZ_CFLAGS=-DFUZZ_SANITIZERS_ONLY the targets' property checks do not abort, so fuzzing
+# for memory errors goes on while a known property violation waits for its fix.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -45,11 +47,14 @@ cc=${CC:-clang}
 out=${FUZZ_OUT:-$root/build/fuzz}
 mkdir -p "$out/bin"
 
+# shellcheck disable=SC2054 # the commas separate sanitizers, not array elements
 flags=(-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer
        -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
        -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
        -Ilib -Ilib/sys -Itests/fuzz)
-core=(lib/diag.c lib/parse-util.c lib/keyfile.c lib/cmdline.c lib/devspec.c lib/rauc-conf.c lib/config.c lib/plan.c)
+# shellcheck disable=SC2206 # FUZZ_CFLAGS is a list of flags
+flags+=(${FUZZ_CFLAGS:-})
+core=(lib/*.c) # the pure modules; lib/sys/ is the effect layer
 
 sources_for() {
   case $1 in
@@ -93,18 +98,19 @@ for t in "${targets[@]}"; do
   else
     opts+=(-runs=0) # only the corpus, once
   fi
-  # shellcheck disable=SC2086 # FUZZ_FLAGS is a list of options
   echo "== $t: $seconds s"
   start=$(date +%s.%N)
   rc=0
+  # shellcheck disable=SC2086 # FUZZ_FLAGS is a list of options
   "$bin" "${opts[@]}" ${FUZZ_FLAGS:-} "$work" "tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
   end=$(date +%s.%N)
 
+  # (a crash while the corpus loads leaves no status line: the values stay "?")
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
   # the last status line's "corp: <inputs>/<size>"
-  corp=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -n 1 | sed 's/corp: //')
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | sed 's/cov: //')
+  corp=$(grep -a -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -n 1 | sed 's/corp: //' || true)
+  cov=$(grep -a -o 'cov: [0-9]*' "$log" | tail -n 1 | sed 's/cov: //' || true)
   mapfile -t found < <(find "$art" -type f -newer "$stamp" \( -name 'crash-*' -o -name 'leak-*' \
                          -o -name 'timeout-*' -o -name 'oom-*' -o -name 'slow-unit-*' \) | sort)
   crashes=0
@@ -120,14 +126,15 @@ for t in "${targets[@]}"; do
   echo "   $line"
   if [ "$crashes" -gt 0 ]; then
     status=1
-    # the sanitizer's or the harness's report, without libFuzzer's progress lines
-    grep -v -E '^#[0-9]+|^INFO:|^stat::' "$log" | grep -m 40 -E -A 40 'ERROR|SUMMARY|property violated|==[0-9]+==' \
-      | head -n 40 | sed 's/^/   | /' || true
+    # the sanitizer's or the harness's report: what went wrong and the frames in this
+    # project's sources (the whole report is in the log)
+    grep -a -E "^fuzz: |ERROR: |SUMMARY: |runtime error|(READ|WRITE) of size|is located|^ +#[0-9]+ .* $root/(lib|init|tests)/" "$log" \
+      | head -n 30 | sed "s|$root/||; s/^/   | /" || true
+    echo "   log: $log"
     for f in "${found[@]}"; do
       echo "   artifact: $f"
       echo "   reproduce: $bin $f"
     done
-    [ ${#found[@]} -gt 0 ] || echo "   log: $log"
   fi
 done
 

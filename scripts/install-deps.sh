@@ -11,7 +11,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 stamp=/var/lib/paios-init-deps.stamp
-rev=5 # bump when the list below changes
+rev=7 # bump when the list below changes
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$rev" ]; then exit 0; fi
 
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
@@ -42,8 +42,16 @@ host_pkgs=(
   # images and boots
   qemu-system-arm qemu-utils u-boot-qemu u-boot-tools e2fsprogs fdisk dosfstools mtools
   cpio zstd gzip kmod busybox-static file
+  # fw_printenv/fw_setenv: the U-Boot test reads uboot.env as RAUC does (scripts/uboot/)
+  libubootenv-tool
+  # the demo image (scripts/image/build-image.sh): arm64 rootfs with mmdebstrap, maintainer
+  # scripts through qemu-user + binfmt_misc, RAUC bundles; debootstrap for paios.yaml's debos
+  mmdebstrap arch-test qemu-user-static binfmt-support debootstrap rauc squashfs-tools openssl
   # analysis
   clang clang-tidy cppcheck gcovr
 )
 apt-get install -y -q --no-install-recommends "${host_pkgs[@]}"
+# debos (the documented recipe, scripts/image/paios.yaml): never with its Recommends, which
+# pull systemd-resolved and with it a new /etc/resolv.conf that breaks name resolution here.
+apt-get install -y -q --no-install-recommends debos
 echo "$rev" >"$stamp"

@@ -100,6 +100,7 @@ int data_mount(const char *root, const char *device, const char *fstype, const c
         int len = snprintf(s.options, sizeof s.options, "%s%snodev,nosuid", options, options[0] ? "," : "");
         if (len < 0 || (size_t)len >= sizeof s.options)
                 return diag_fail(d, -ENAMETOOLONG, "data.options too long");
+        s.flags = MS_NODEV | MS_NOSUID;
         return mount_step_apply(root, &s, d);
 }
 
@@ -109,7 +110,9 @@ int data_mount(const char *root, const char *device, const char *fstype, const c
  * leaving dirfd: what someone with the storage in hand planted stays on /data. */
 static int open_beneath(int dirfd, const char *path, int flags) {
         struct open_how how = {
-                .flags = (unsigned long long)(flags | O_CLOEXEC | O_NOFOLLOW),
+                /* no O_NOFOLLOW: with O_PATH it returns a descriptor of the link itself;
+                 * RESOLVE_NO_SYMLINKS refuses a link anywhere, the last component too */
+                .flags = (unsigned long long)(flags | O_CLOEXEC),
                 .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
         };
         long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
@@ -188,15 +191,24 @@ static int attic_move(int datafd, const char *rel, const char *what, const char 
         _cleanup_(closedirp) DIR *dir = fdopendir(fcntl(attic, F_DUPFD_CLOEXEC, 3));
         if (dir) {
                 struct dirent *de;
-                while ((de = readdir(dir)))
-                        seq = (unsigned)atoi(de->d_name) > seq ? (unsigned)atoi(de->d_name) : seq;
+                while ((de = readdir(dir))) {
+                        /* names come from /data, which is untrusted: bounded parse */
+                        unsigned long entry = strtoul(de->d_name, NULL, 10);
+                        if (entry < 999999 && entry > seq)
+                                seq = (unsigned)entry;
+                }
         }
         char name[NAME_MAX + 1];
-        int r = data_attic_name(seq + 1, what, slot, name, sizeof name);
+        int r = -EEXIST;
+        /* never onto an existing entry: the attic only ever grows */
+        for (unsigned tries = 0; r == -EEXIST && tries < 64; tries++) {
+                r = data_attic_name(seq + 1 + tries, what, slot, name, sizeof name);
+                if (r < 0)
+                        return r;
+                r = RET_NERRNO(renameat2(datafd, rel, attic, name, RENAME_NOREPLACE));
+        }
         if (r < 0)
                 return r;
-        if (renameat(datafd, rel, attic, name) < 0)
-                return negative_errno();
         (void)fsync(attic);
         if (ret)
                 (void)snprintf(ret, n, PAIOS_DATA_DIR "/" DATA_ATTIC_DIR "/%s", name);
@@ -275,6 +287,24 @@ static int write_small_at(int dirfd, const char *name, const char *text) {
 static void unshadow_protected(int datafd, const char *rel_upper, const struct path_list *protected_paths,
                                const char *slot) {
         for (size_t i = 0; i < protected_paths->n; i++) {
+                /* an ancestor that is no directory (a planted link "etc -> elsewhere")
+                 * would make the protected path unreachable: set it aside too */
+                const char *path = protected_paths->path[i];
+                for (const char *c = strchr(path + 1, '/'); c; c = strchr(c + 1, '/')) {
+                        char rel[PATH_MAX];
+                        struct stat st;
+                        if (snprintf(rel, sizeof rel, "%s%.*s", rel_upper, (int)(c - path), path) >= (int)sizeof rel)
+                                break;
+                        if (fstatat(datafd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                                break; /* absent: nothing below it either */
+                        if (S_ISDIR(st.st_mode))
+                                continue;
+                        char where[PATH_MAX];
+                        if (attic_move(datafd, rel, "protected", slot, where, sizeof where) == 0)
+                                log_warn("data: %.*s in the upper is no directory and hides %s: moved to %s",
+                                         (int)(c - path), path, path, where);
+                        break;
+                }
                 char rel[PATH_MAX];
                 if (snprintf(rel, sizeof rel, "%s%s", rel_upper, protected_paths->path[i]) >= (int)sizeof rel)
                         continue;
@@ -353,7 +383,8 @@ int data_prepare_upper(const char *root, const char *slot, const char *identity,
         unsigned refused = refuse_hostile(fcntl(upper, F_DUPFD_CLOEXEC, 3), 0);
         if (refused)
                 log_warn("data: %u hostile entries refused in /data/%s/upper", refused, rel);
-        int r = write_small_at(dir, "identity", identity);
+        /* written only when it changed: no write and no fsync on an ordinary boot */
+        int r = action == UPPER_KEEP ? 0 : write_small_at(dir, "identity", identity);
         if (r < 0)
                 return diag_fail(d, r, "/data/%s/identity: %s", rel, strerror(-r));
         if (snprintf(ret_dir, n, PAIOS_DATA_DIR "/%s", rel) >= (int)n)
@@ -505,7 +536,7 @@ static int open_data_source(const char *root, const struct mount_step *s, struct
         while (*rel == '/')
                 rel++;
         int fd = open_beneath(state, rel, O_PATH);
-        if (fd >= 0 || fd != -ENOENT) {
+        if (fd != -ENOENT) {
                 if (fd == -ELOOP || fd == -EXDEV)
                         return diag_fail(d, fd, "%s: a symbolic link or \"..\" on the way: refused", s->source);
                 if (fd < 0)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "log.h"
 #include "parse-util.h"
 
@@ -74,7 +75,7 @@ static void run_shell(const char *root, unsigned timeout_s) {
                         (void)kill(pid, SIGKILL);
                         timeout_s = 0;
                 }
-                (void)usleep(100 * 1000);
+                sleep_ms(100);
                 waited_ms += 100;
         }
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "macro.h"
@@ -81,6 +82,12 @@ int write_new_file_at_root(const char *root, const char *path, const char *s) {
         if (w < 0)
                 return negative_errno();
         return (size_t)w == n ? 0 : -EIO;
+}
+
+void sleep_ms(unsigned ms) {
+        struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
 }
 
 int mkdir_p_at_root(const char *root, const char *path, unsigned mode) {

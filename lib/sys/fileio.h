@@ -10,5 +10,8 @@ int read_file_at_root(const char *root, const char *path, size_t max, char **ret
 int write_file_at_root(const char *root, const char *path, const char *s);
 /* Create root+path (it must not exist yet) holding s. */
 int write_new_file_at_root(const char *root, const char *path, const char *s);
+/* Sleep ms milliseconds (EINTR resumed). */
+void sleep_ms(unsigned ms);
+
 /* mkdir -p of an absolute path under root, mode for the directories it creates. */
 int mkdir_p_at_root(const char *root, const char *path, unsigned mode);

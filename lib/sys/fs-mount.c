@@ -147,6 +147,9 @@ static int apply_mount(const char *root, const struct mount_step *s, struct diag
         r = split_options(s->options, &flags, &data);
         if (r < 0)
                 return diag_fail(d, r, "%s: cannot parse mount options \"%s\"", s->what, s->options);
+        /* whatever the option string does to libmount's parser (an odd quote swallows
+         * what follows it), the flags the plan insists on are set here */
+        flags |= s->flags;
 
         if (mount(s->source, target, fstype, flags, data) < 0) {
                 r = negative_errno();

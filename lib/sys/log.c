@@ -30,15 +30,15 @@ void log_open(const char *root) {
         if (console_fd < 0)
                 console_fd = open_at_root(root, "/dev/console", O_WRONLY | O_NONBLOCK);
 
-        char buf[64] = "";
         int fd = open_at_root(root, "/proc/sys/kernel/printk", O_RDONLY);
         if (fd >= 0) {
+                char buf[64];
                 ssize_t n = read(fd, buf, sizeof buf - 1);
                 buf[n > 0 ? n : 0] = '\0';
                 (void)close(fd);
-                int level = atoi(buf);
-                if (level > 0)
-                        console_loglevel = level;
+                long level = strtol(buf, NULL, 10);
+                if (level > 0 && level <= 8)
+                        console_loglevel = (int)level;
         }
 }
 

@@ -23,8 +23,9 @@ struct modules {
         char dir[PATH_MAX];
 };
 
-static void kmod_log_to_kmsg(void *data, int priority, const char *file, int line, const char *fn,
-                             const char *format, va_list args) {
+__attribute__((format(printf, 6, 0))) static void kmod_log_to_kmsg(void *data, int priority, const char *file,
+                                                                    int line, const char *fn, const char *format,
+                                                                    va_list args) {
         char msg[512];
         (void)vsnprintf(msg, sizeof msg, format, args);
         msg[strcspn(msg, "\n")] = '\0';

@@ -15,8 +15,6 @@
 #include "parse-util.h"
 #include "watchdog.h"
 
-extern char **environ;
-
 /* Log the complete lines in buf; with flush, the rest too. */
 static void log_lines(char *buf, size_t *used, const char *tool, bool flush) {
         char *start = buf, *nl;

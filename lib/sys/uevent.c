@@ -39,7 +39,7 @@ int uevent_parse(const char *buf, size_t len, struct uevent *ret) {
                 {"MODALIAS=", offsetof(struct uevent, modalias), sizeof ev.modalias},
                 {"DEVNAME=", offsetof(struct uevent, devname), sizeof ev.devname},
         };
-        for (p++; p < end; p += strnlen(p, (size_t)(end - p)) + 1) {
+        for (p++; p < end;) {
                 for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
                         size_t klen = strlen(fields[i].key);
                         if ((size_t)(end - p) > klen && strncmp(p, fields[i].key, klen) == 0) {
@@ -51,6 +51,10 @@ int uevent_parse(const char *buf, size_t len, struct uevent *ret) {
                                 }
                         }
                 }
+                size_t field = strnlen(p, (size_t)(end - p));
+                if (field >= (size_t)(end - p))
+                        break; /* the last field has no NUL: never step past the end */
+                p += field + 1;
         }
         *ret = ev;
         return 0;

@@ -56,9 +56,22 @@ test -n "${BOOT_B_LEFT}" || setenv BOOT_B_LEFT 3
 echo "paios-boot: BOOT_ORDER=${BOOT_ORDER} BOOT_A_LEFT=${BOOT_A_LEFT} BOOT_B_LEFT=${BOOT_B_LEFT}"
 
 # --- 2. the slot -----------------------------------------------------------------------
-# "test -gt" reads decimal, setexpr computes in hex: equal for the values 0..9 used here.
+# "test -gt" reads decimal, setexpr reads and writes hex: they agree on 0..9 only, so a
+# larger count (RAUC's boot-attempts > 9) is taken as 9 rather than turned into "f".
+if test ${BOOT_A_LEFT} -gt 9; then
+	echo "paios-boot: BOOT_A_LEFT=${BOOT_A_LEFT} taken as 9"
+	setenv BOOT_A_LEFT 9
+fi
+if test ${BOOT_B_LEFT} -gt 9; then
+	echo "paios-boot: BOOT_B_LEFT=${BOOT_B_LEFT} taken as 9"
+	setenv BOOT_B_LEFT 9
+fi
 setenv paios_slot
+setenv paios_known
 for BOOT_SLOT in ${BOOT_ORDER}; do
+	if test "${BOOT_SLOT}" = A || test "${BOOT_SLOT}" = B; then
+		setenv paios_known yes
+	fi
 	if test -z "${paios_slot}" && test "${BOOT_SLOT}" = A && test ${BOOT_A_LEFT} -gt 0; then
 		setexpr BOOT_A_LEFT ${BOOT_A_LEFT} - 1
 		setenv paios_slot A
@@ -83,11 +96,16 @@ if test -z "${paios_slot}"; then
 	echo "paios-boot: ######## resetting BOOT_A_LEFT and BOOT_B_LEFT to 3 and resetting the board"
 	setenv BOOT_A_LEFT 3
 	setenv BOOT_B_LEFT 3
+	# An order that names no slot would make this a loop that never boots.
+	if test -z "${paios_known}"; then
+		echo "paios-boot: ######## BOOT_ORDER names neither A nor B: resetting it to the default (A B)"
+		setenv BOOT_ORDER "A B"
+	fi
 	run paios_save || echo "paios-boot: ERROR: cannot write uboot.env"
 	reset
 fi
 
-echo "paios-boot: booting slot ${paios_slot} (partition ${paios_part}), ${paios_left} attempts left after this one"
+echo "paios-boot: booting slot ${paios_slot} (partition ${paios_part}); attempts left after this one: ${paios_left}"
 if run paios_save; then
 	echo "paios-boot: attempt counted in uboot.env"
 else

@@ -37,6 +37,7 @@ read -r slot </etc/slot-id
 echo "PAIOS-TEST slot=$slot"
 echo "PAIOS-TEST pid=$$"
 echo "PAIOS-TEST self-mounted=${self_mounted# }"
+# shellcheck disable=SC2016 # awk's own $ fields
 echo "PAIOS-TEST root-fstype=$($B awk '$5 == "/" { for (i = 7; i < NF && $i != "-"; i++) {} t = $(i + 1) } END { print t }' /proc/self/mountinfo)"
 echo "PAIOS-TEST done"
 $B poweroff -f

@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (r == 0) {
                 ASSERT(!d.error[0]);
                 check_keyfile(&kf);
-                ASSERT(!keyfile_get(&kf, "no such group", "key"));
+                ASSERT(!keyfile_get(&kf, "no]such", "key")); /* no group name holds a ']' */
                 keyfile_free(&kf);
                 ASSERT(kf.n_entries == 0 && kf.n_groups == 0 && !kf.entries && !kf.groups);
         } else {

@@ -4,7 +4,8 @@
  * when it does not parse), then plan_build() and plan_mounts().
  * Input, NUL-separated: "kernel command line\0system.conf\0paios-init.conf\0root device";
  * absent parts: no system.conf, no configuration file, and the device root= names (or
- * /dev/vda2) as the resolved root device. */
+ * /dev/vda2) as the resolved root device. /data counts as mounted when data.device is
+ * configured, with the upper the configuration asks for (stage_print_plan()'s view). */
 #include <errno.h>
 
 #include "cmdline.h"
@@ -62,16 +63,33 @@ static void check_plan(const struct boot_plan *p, const struct boot_args *a, con
         ASSERT(!p->init[0] || p->init[0] == '/');
 }
 
-static void check_mounts(const struct boot_plan *p, const char *device, const struct mount_step *steps, size_t n) {
+static void check_mounts(const struct boot_plan *p, const struct mount_inputs *in, const struct mount_step *steps,
+                         size_t n) {
+        const char *device = in->root_device;
         ASSERT(n > 0 && n <= PLAN_STEPS_MAX);
         size_t ro_steps = 0;
         for (size_t i = 0; i < n; i++) {
                 const struct mount_step *s = &steps[i];
-                ASSERT(s->kind == STEP_MKDIR || s->kind == STEP_MOUNT || s->kind == STEP_SYMLINK);
+                ASSERT(s->kind == STEP_MKDIR || s->kind == STEP_MOUNT || s->kind == STEP_SYMLINK ||
+                       s->kind == STEP_BIND || s->kind == STEP_MOVE);
                 ASSERT(s->what && s->what[0]);
                 ASSERT(fuzz_terminated(s->source, sizeof s->source) && fuzz_terminated(s->target, sizeof s->target));
                 ASSERT(fuzz_terminated(s->fstype, sizeof s->fstype) && fuzz_terminated(s->options, sizeof s->options));
+                ASSERT(fuzz_terminated(s->seed, sizeof s->seed));
                 ASSERT(s->target[0] == '/');
+                ASSERT(!strstr(s->target, "/../"));
+                if (s->kind == STEP_BIND) {
+                        /* binds land in the new root and come from the slot or /data's state */
+                        ASSERT(strncmp(s->target, PAIOS_SYSROOT "/", strlen(PAIOS_SYSROOT) + 1) == 0);
+                        ASSERT(!strstr(s->source, "/../"));
+                        if (s->bind_from == BIND_FROM_SLOT)
+                                ASSERT(s->read_only && strncmp(s->source, PAIOS_SLOT_DIR "/", strlen(PAIOS_SLOT_DIR) + 1) == 0);
+                        else
+                                ASSERT(in->data_mounted && s->bind_from == BIND_FROM_DATA &&
+                                       strncmp(s->source, "/data/paios/state/", 18) == 0);
+                }
+                if (s->kind == STEP_MOVE)
+                        ASSERT(in->data_mounted);
                 if (!s->block_device_ro)
                         continue;
                 /* the slot: read-only on the device and in the options, whatever rootflags= says */
@@ -83,7 +101,7 @@ static void check_mounts(const struct boot_plan *p, const char *device, const st
                 char last[PLAN_OPTIONS_MAX];
                 last_mount_option(s->options, last, sizeof last);
                 if (strcmp(last, "ro") != 0)
-                        (void)fprintf(stderr, "slot mount options \"%s\": the last option is \"%s\", not \"ro\"\n",
+                        (void)fprintf(stderr, "fuzz: slot mount options \"%s\": the last option is \"%s\", not \"ro\"\n",
                                       s->options, last);
                 ASSERT(strcmp(last, "ro") == 0);
         }
@@ -92,12 +110,19 @@ static void check_mounts(const struct boot_plan *p, const char *device, const st
                 const struct mount_step *s = &steps[i];
                 /* the tmpfs takes the configured size and nothing else */
                 if (s->kind == STEP_MOUNT && strcmp(s->fstype, "tmpfs") == 0) {
+                        ASSERT(in->upper == UPPER_TMPFS);
                         ASSERT(strncmp(s->options, "mode=0755,size=", 15) == 0);
                         ASSERT(strcmp(s->options + 15, p->config->tmpfs_size) == 0);
                         ASSERT(!strpbrk(s->options + 15, ",\""));
                 }
                 if (s->kind == STEP_SYMLINK || (s->kind == STEP_MOUNT && strcmp(s->fstype, "overlay") == 0))
                         ASSERT(strcmp(s->source, device) == 0);
+                /* an upper on /data is untrusted: the kernel's options for that, last */
+                if (s->kind == STEP_MOUNT && strcmp(s->fstype, "overlay") == 0 && in->upper == UPPER_DATA) {
+                        const char *tail = ",redirect_dir=nofollow,index=off,metacopy=off";
+                        size_t len = strlen(s->options);
+                        ASSERT(len > strlen(tail) && strcmp(s->options + len - strlen(tail), tail) == 0);
+                }
         }
 }
 
@@ -130,6 +155,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         config_apply_cmdline(&cfg, &k, NULL);
         if (boot_args_from_cmdline(&k, &args, NULL) < 0)
                 goto out;
+        if (cfg.locked) /* the command line gives the slot, nothing else */
+                boot_args_apply_lock(&args, NULL);
+        if (cfg.locked)
+                ASSERT(!args.root && !args.rootfstype && !args.rootflags && !args.init);
         /* load_system_conf(): one that does not parse is as good as none */
         if (parts[PART_SYSTEM_CONF] &&
             rauc_system_parse(parts[PART_SYSTEM_CONF], lens[PART_SYSTEM_CONF], &rauc_storage, NULL) == 0)
@@ -149,23 +178,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         check_plan(&p, &args, &cfg, rauc);
 
         /* stage_mount_root() with the device stage_wait_device() resolved */
-        const char *device = parts[PART_DEVICE] ? parts[PART_DEVICE]
-                             : p.root.kind == DEVSPEC_PATH ? p.root.value
-                                                           : "/dev/vda2";
+        char upper_dir[CONFIG_PATH_MAX];
+        (void)snprintf(upper_dir, sizeof upper_dir, "/data/paios/overlay/%s", p.slot[0] ? p.slot : "default");
+        struct mount_inputs in = {
+                .root_device = parts[PART_DEVICE] ? parts[PART_DEVICE]
+                               : p.root.kind == DEVSPEC_PATH ? p.root.value
+                                                             : "/dev/vda2",
+                .upper = cfg.data_device[0] ? cfg.upper : UPPER_TMPFS,
+                .data_upper_dir = upper_dir,
+                .data_mounted = cfg.data_device[0] != '\0',
+        };
         static struct mount_step steps[PLAN_STEPS_MAX];
         size_t n = 0;
         struct diag md = {0};
-        r = plan_mounts(&p, device, steps, PLAN_STEPS_MAX, &n, &md);
+        r = plan_mounts(&p, &in, steps, PLAN_STEPS_MAX, &n, &md);
         fuzz_check_diag(&md);
         if (r < 0) {
-                ASSERT(r == -ENAMETOOLONG && strlen(device) >= DEVSPEC_VALUE_MAX);
+                /* a device name too long for a mount source is the executor's to refuse;
+                 * a configuration that config.c accepted must make a plan that fits */
+                if (strlen(in.root_device) < DEVSPEC_VALUE_MAX)
+                        (void)fprintf(stderr, "fuzz: plan_mounts() failed: %s\n", md.error);
+                ASSERT(r == -ENAMETOOLONG && strlen(in.root_device) >= DEVSPEC_VALUE_MAX);
                 goto out;
         }
         ASSERT(!md.error[0]);
-        check_mounts(&p, device, steps, n);
+        check_mounts(&p, &in, steps, n);
         /* one step too few is an error, never a truncated plan */
         size_t n2 = 0;
-        ASSERT(plan_mounts(&p, device, steps, n - 1, &n2, NULL) == -E2BIG && n2 == 0);
+        ASSERT(plan_mounts(&p, &in, steps, n - 1, &n2, NULL) == -E2BIG && n2 == 0);
 out:
         boot_args_free(&args);
         kcmdline_free(&k);

@@ -138,6 +138,60 @@ else
 	report initramfs-left no
 fi
 
+# --- persistent /data (paios-init's [data]) ---
+# The boot record paios-init wrote, one line of JSON (tests/qemu/lib.sh: record_value).
+if [ -r /run/paios/boot-record.json ]; then
+	report record "$(cat /run/paios/boot-record.json)"
+else
+	report record absent
+fi
+report data-fstype "$(mount_field /data fstype || echo not-mounted)"
+# RAUC's keyring: it must always be the slot's own (data.protected), never one from /data.
+if [ -e /etc/rauc/keyring.pem ]; then
+	report keyring "$(sha256sum </etc/rauc/keyring.pem | cut -d' ' -f1)"
+	report keyring-text "$(head -n 1 /etc/rauc/keyring.pem)"
+else
+	report keyring absent
+fi
+if [ -d /etc/rauc ]; then
+	if err=$(touch /etc/rauc/.paios-write-test 2>&1); then
+		rm -f /etc/rauc/.paios-write-test
+		report etc-rauc-write ok
+	else
+		report etc-rauc-write "$err"
+	fi
+fi
+if [ -e /etc/machine-id ]; then
+	report machine-id "$(cat /etc/machine-id)"
+else
+	report machine-id absent
+fi
+# /var/log is bound from /data (data.binds): a marker there persists even on a tmpfs upper.
+if [ -L /var/log ]; then
+	report var-log "link to $(readlink /var/log)"
+elif [ -d /var/log ]; then
+	report var-log directory
+elif [ -e /var/log ]; then
+	report var-log other
+else
+	report var-log absent
+fi
+if [ -e /var/log/paios-test/marker ]; then
+	report log-marker present
+else
+	report log-marker absent
+fi
+if err=$( (mkdir -p /var/log/paios-test && touch /var/log/paios-test/marker) 2>&1); then
+	report log-marker-write ok
+else
+	report log-marker-write "$err"
+fi
+# What an earlier boot's paios_test.write= left (the power-cut test compares the sums).
+for f in /var/log/paios-test/f*; do
+	[ -f "$f" ] || continue
+	report "sum-${f##*/}" "$(sha256sum <"$f" | cut -d' ' -f1)"
+done
+
 echo "PAIOS-TEST mounts-begin"
 while IFS= read -r line; do
 	echo "PAIOS-TEST mountinfo: $line"
@@ -145,4 +199,30 @@ done </proc/self/mountinfo
 echo "PAIOS-TEST mounts-end"
 
 echo "PAIOS-TEST done"
+
+# Actions asked for on the kernel command line (paios_test.*= words).
+write_n=
+for word in $(cat /proc/cmdline); do
+	case $word in
+	paios_test.write=*) write_n=${word#*=} ;;
+	esac
+done
+# paios_test.write=N: N files of 64 KiB of random data in /var/log/paios-test/, each
+# written with fsync (dd conv=fsync) and reported as "fsync-f<i>=<sha256>" then
+# "fsynced=<i>" once durable; an unsynced file in between keeps more writes in flight.
+# Then it sleeps, for the host to cut the power (kill qemu) at a moment of its choosing.
+if [ -n "$write_n" ]; then
+	mkdir -p /var/log/paios-test
+	for i in $(seq 1 "$write_n"); do
+		dd if=/dev/urandom of="/var/log/paios-test/u$i" bs=64k count=1 2>/dev/null
+		if dd if=/dev/urandom of="/var/log/paios-test/f$i" bs=64k count=1 conv=fsync 2>/dev/null; then
+			report "fsync-f$i" "$(sha256sum <"/var/log/paios-test/f$i" | cut -d' ' -f1)"
+			report fsynced "$i"
+		else
+			report fsync-failed "$i"
+		fi
+	done
+	report writes-done "$write_n"
+	while :; do sleep 1000; done
+fi
 poweroff -f

@@ -163,10 +163,20 @@ static void test_diag(void) {
 
 /* ---- config.h ----------------------------------------------------------------------- */
 
+enum { FIELD_TEXT_MAX = 8192 }; /* the longest option as text: 16 paths of 255 bytes */
+
+static void join_paths(char *buf, const struct path_list *l) {
+        for (size_t i = 0; i < l->n; i++) {
+                if (i)
+                        strcat(buf, " ");
+                strcat(buf, l->path[i]);
+        }
+}
+
 /* One option of a config as text ("boot.device-timeout" -> "30"): the tables compare
- * these, so every option is checked the same way. Modules: space-separated. */
+ * these, so every option is checked the same way. Modules and paths: space-separated. */
 static const char *field(const struct config *c, const char *name) {
-        static char buf[CONFIG_MODULES_MAX * CONFIG_MODULE_NAME_MAX + 1];
+        static char buf[FIELD_TEXT_MAX];
         buf[0] = '\0';
         if (strcmp(name, "boot.system-conf") == 0)
                 return c->system_conf;
@@ -190,8 +200,56 @@ static const char *field(const struct config *c, const char *name) {
                 return c->modules_include;
         else if (strcmp(name, "modules.coldplug") == 0)
                 return c->coldplug ? "true" : "false";
+        else if (strcmp(name, "boot.shell-timeout") == 0)
+                (void)snprintf(buf, sizeof buf, "%u", c->shell_timeout_s);
+        else if (strcmp(name, "boot.locked") == 0)
+                return c->locked ? "true" : "false";
+        else if (strcmp(name, "overlay.upper") == 0)
+                return overlay_upper_name(c->upper);
         else if (strcmp(name, "overlay.tmpfs-size") == 0)
                 return c->tmpfs_size;
+        else if (strcmp(name, "data.device") == 0)
+                return c->data_device;
+        else if (strcmp(name, "data.fstype") == 0)
+                return c->data_fstype;
+        else if (strcmp(name, "data.options") == 0)
+                return c->data_options;
+        else if (strcmp(name, "data.timeout") == 0)
+                (void)snprintf(buf, sizeof buf, "%u", c->data_timeout_s);
+        else if (strcmp(name, "data.check") == 0)
+                return c->data_check ? "true" : "false";
+        else if (strcmp(name, "data.format-blank") == 0)
+                return c->data_format_blank ? "true" : "false";
+        else if (strcmp(name, "data.required") == 0)
+                return c->data_required ? "true" : "false";
+        else if (strcmp(name, "data.binds") == 0)
+                join_paths(buf, &c->data_binds);
+        else if (strcmp(name, "data.protected") == 0)
+                join_paths(buf, &c->data_protected);
+        else if (strcmp(name, "data.allow-factory-reset") == 0)
+                return c->data_allow_factory_reset ? "true" : "false";
+        else if (strcmp(name, "data.factory-reset") == 0)
+                return c->data_factory_reset ? "true" : "false";
+        else if (strcmp(name, "bootenv.config") == 0)
+                return c->bootenv_config;
+        else if (strcmp(name, "bootenv.device") == 0)
+                return c->bootenv_device;
+        else if (strcmp(name, "bootenv.fstype") == 0)
+                return c->bootenv_fstype;
+        else if (strcmp(name, "bootenv.file") == 0)
+                return c->bootenv_file;
+        else if (strcmp(name, "bootenv.size") == 0)
+                (void)snprintf(buf, sizeof buf, "%u", c->bootenv_size);
+        else if (strcmp(name, "bootenv.timeout") == 0)
+                (void)snprintf(buf, sizeof buf, "%u", c->bootenv_timeout_s);
+        else if (strcmp(name, "bootenv.mark-bad") == 0)
+                return c->bootenv_mark_bad ? "true" : "false";
+        else if (strcmp(name, "hooks.dir") == 0)
+                return c->hooks_dir;
+        else if (strcmp(name, "hooks.timeout") == 0)
+                (void)snprintf(buf, sizeof buf, "%u", c->hooks_timeout_s);
+        else if (strcmp(name, "hooks.fatal") == 0)
+                return c->hooks_fatal ? "true" : "false";
         else if (strcmp(name, "watchdog.device") == 0)
                 return c->watchdog_device;
         else if (strcmp(name, "watchdog.timeout") == 0)
@@ -205,13 +263,20 @@ static const char *field(const struct config *c, const char *name) {
 
 static const char *const all_options[] = {
         "boot.system-conf", "boot.init",          "boot.device-timeout", "boot.failure-action",
-        "boot.failure-delay", "boot.debug",       "modules.load",        "modules.include", "modules.coldplug",
-        "overlay.tmpfs-size", "watchdog.device",  "watchdog.timeout",    "watchdog.required",
+        "boot.failure-delay", "boot.shell-timeout", "boot.locked", "boot.debug",
+        "modules.load",        "modules.include", "modules.coldplug",
+        "overlay.upper", "overlay.tmpfs-size",
+        "data.device", "data.fstype", "data.options", "data.timeout", "data.check", "data.format-blank",
+        "data.required", "data.binds", "data.protected", "data.allow-factory-reset", "data.factory-reset",
+        "bootenv.config", "bootenv.device", "bootenv.fstype", "bootenv.file", "bootenv.size", "bootenv.timeout",
+        "bootenv.mark-bad",
+        "hooks.dir", "hooks.timeout", "hooks.fatal",
+        "watchdog.device",  "watchdog.timeout",    "watchdog.required",
 };
 
 static bool configs_equal(const struct config *a, const struct config *b) {
         for (size_t i = 0; i < ELEMENTSOF(all_options); i++) {
-                char fa[CONFIG_MODULES_MAX * CONFIG_MODULE_NAME_MAX + 1];
+                char fa[FIELD_TEXT_MAX];
                 (void)snprintf(fa, sizeof fa, "%s", field(a, all_options[i]));
                 if (strcmp(fa, field(b, all_options[i])) != 0)
                         return false;
@@ -241,7 +306,31 @@ static const struct want defaults[] = {
         {"modules.load", ""},
         {"modules.include", ""},
         {"modules.coldplug", "true"},
+        {"boot.shell-timeout", "600"},
+        {"boot.locked", "false"},
+        {"overlay.upper", "tmpfs"},
         {"overlay.tmpfs-size", "50%"},
+        {"data.device", ""},
+        {"data.fstype", "ext4"},
+        {"data.options", ""},
+        {"data.timeout", "10"},
+        {"data.check", "true"},
+        {"data.format-blank", "false"},
+        {"data.required", "false"},
+        {"data.binds", ""},
+        {"data.protected", "/etc/rauc"},
+        {"data.allow-factory-reset", "false"},
+        {"data.factory-reset", "false"},
+        {"bootenv.config", ""},
+        {"bootenv.device", ""},
+        {"bootenv.fstype", "vfat"},
+        {"bootenv.file", "/uboot.env"},
+        {"bootenv.size", "16384"},
+        {"bootenv.timeout", "5"},
+        {"bootenv.mark-bad", "true"},
+        {"hooks.dir", "/lib/paios/hooks"},
+        {"hooks.timeout", "10"},
+        {"hooks.fatal", "false"},
         {"watchdog.device", "/dev/watchdog"},
         {"watchdog.timeout", "60"},
         {"watchdog.required", "false"},
@@ -255,11 +344,14 @@ static void test_defaults(void) {
         check_fields(&c, defaults, ELEMENTSOF(defaults));
         CHECK_INTEQ(c.n_modules, 0);
         CHECK_INTEQ(c.failure_action, FAILURE_REBOOT);
+        CHECK_INTEQ(c.upper, UPPER_TMPFS);
+        CHECK_INTEQ(c.data_binds.n, 0);
+        CHECK_INTEQ(c.data_protected.n, 1);
 }
 
 struct described {
         size_t n;
-        char text[4096]; /* the described defaults written out as a configuration file */
+        char text[8192]; /* the described defaults written out as a configuration file */
         char last_group[32];
         bool bad;
 };
@@ -308,6 +400,17 @@ static void test_describe(void) {
         keyfile_free(&kf);
 }
 
+static void test_overlay_upper_name(void) {
+        static const struct {
+                int upper;
+                const char *name;
+        } names[] = {{UPPER_TMPFS, "tmpfs"}, {UPPER_DATA, "data"}, {2, "?"}, {-1, "?"}};
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                unit_case("overlay_upper_name(%d)", names[i].upper);
+                CHECK_STREQ(overlay_upper_name((enum overlay_upper)names[i].upper), names[i].name);
+        }
+}
+
 static void test_failure_action_name(void) {
         static const struct {
                 int action;
@@ -319,7 +422,7 @@ static void test_failure_action_name(void) {
         }
 }
 
-enum { WANT_MAX = 6 };
+enum { WANT_MAX = 12 };
 
 /* Configuration files applied on top of the defaults. "%s" in text stands for fill
  * copies of c (for overlong values). */
@@ -349,6 +452,46 @@ static const struct {
                  "[watchdog]\ndevice=/dev/watchdog1\ntimeout=0\nrequired=true\n",
          .want = {{"modules.load", "ext4 overlay"}, {"modules.coldplug", "false"}, {"overlay.tmpfs-size", "256M"},
                   {"watchdog.device", "/dev/watchdog1"}, {"watchdog.timeout", "0"}, {"watchdog.required", "true"}}},
+        {.name = "every [overlay] and [data] option set",
+         .text = "[overlay]\nupper=data\n"
+                 "[data]\ndevice=PARTLABEL=data\nfstype=ext4\noptions=noatime,commit=30\ntimeout=30\ncheck=false\n"
+                 "format-blank=true\nrequired=true\nbinds=/etc/machine-id /var/log /var/lib/rauc\n"
+                 "protected=/etc/rauc /etc/ssh\nallow-factory-reset=true\nfactory-reset=yes\n",
+         .want = {{"overlay.upper", "data"}, {"data.device", "PARTLABEL=data"}, {"data.fstype", "ext4"},
+                  {"data.options", "noatime,commit=30"}, {"data.timeout", "30"}, {"data.check", "false"},
+                  {"data.format-blank", "true"}, {"data.required", "true"},
+                  {"data.binds", "/etc/machine-id /var/log /var/lib/rauc"}, {"data.protected", "/etc/rauc /etc/ssh"},
+                  {"data.allow-factory-reset", "true"}, {"data.factory-reset", "true"}}},
+        {.name = "the test initramfs's [data] (initramfs/paios-init.conf)",
+         .text = "[overlay]\nupper = tmpfs\ntmpfs-size = 50%\n[data]\ndevice = PARTLABEL=data\nfstype = ext4\n"
+                 "check = true\nformat-blank = true\nrequired = false\n"
+                 "binds = /etc/machine-id /var/log /var/lib/rauc\nprotected = /etc/rauc\n",
+         .want = {{"overlay.upper", "tmpfs"}, {"data.device", "PARTLABEL=data"}, {"data.format-blank", "true"},
+                  {"data.binds", "/etc/machine-id /var/log /var/lib/rauc"}, {"data.protected", "/etc/rauc"},
+                  {"data.timeout", "10"}}},
+        {.name = "overlay.upper tmpfs after data", .text = "[overlay]\nupper=data\nupper=tmpfs\n",
+         .want = {{"overlay.upper", "tmpfs"}}},
+        {.name = "data.device by path, UUID, LABEL",
+         .text = "[data]\ndevice=/dev/mmcblk0p4\n", .want = {{"data.device", "/dev/mmcblk0p4"}}},
+        {.name = "data.device empty: no /data", .text = "[data]\ndevice=UUID=x\ndevice=\n", .want = {{"data.device", ""}}},
+        {.name = "data.timeout 0 and its maximum", .text = "[data]\ntimeout=0\ntimeout=600\n",
+         .want = {{"data.timeout", "600"}}},
+        {.name = "path lists: tabs and runs of spaces separate",
+         .text = "[data]\nbinds = /var/log\t/var/lib/rauc   /etc/machine-id\t \n",
+         .want = {{"data.binds", "/var/log /var/lib/rauc /etc/machine-id"}}},
+        {.name = "path lists: \"..\" is refused even among good ones",
+         .text = "[data]\nbinds=/.config /etc/.. /a/...\n",
+         .ret = -EINVAL, .error = "data.binds: \"/etc/..\" is no absolute path below / without \"..\""},
+        {.name = "path lists: hidden names and triple dots",
+         .text = "[data]\nbinds=/.config /a/... /a/.b/c.d /x..y\n",
+         .want = {{"data.binds", "/.config /a/... /a/.b/c.d /x..y"}}},
+        {.name = "path lists: an empty value clears the default", .text = "[data]\nprotected=\n",
+         .want = {{"data.protected", ""}}},
+        {.name = "path lists: only blanks is empty", .text = "[data]\nbinds=/a\nbinds= \t \n",
+         .want = {{"data.binds", ""}}},
+        {.name = "path lists: a later list replaces the earlier one",
+         .text = "[data]\nbinds=/a /b\nbinds=/c\nprotected=/etc/rauc /etc/ssh\nprotected=/etc/x\n",
+         .want = {{"data.binds", "/c"}, {"data.protected", "/etc/x"}}},
         {.name = "modules.include is kept as written (mkinitramfs reads it)",
          .text = "[modules]\ninclude = virtio_pci virtio_blk\n",
          .want = {{"modules.include", "virtio_pci virtio_blk"}, {"modules.load", ""}}},
@@ -439,6 +582,52 @@ static const struct {
          .ret = -EINVAL, .error = "is not a module name"},
         {.name = "a very long module name is cut in the message", .text = "[modules]\nload=%s\n", .fill = 1000, .c = 'm',
          .ret = -EINVAL, .error = "modules.load: \"mmmm"},
+        {.name = "overlay.upper unknown", .text = "[overlay]\nupper=disk\n", .ret = -EINVAL,
+         .error = "overlay.upper=disk is none of tmpfs, data"},
+        {.name = "overlay.upper is case-sensitive", .text = "[overlay]\nupper=Data\n", .ret = -EINVAL,
+         .error = "overlay.upper=Data is none of tmpfs, data"},
+        {.name = "overlay.upper empty", .text = "[overlay]\nupper=\n", .ret = -EINVAL,
+         .error = "overlay.upper= is none of tmpfs, data"},
+        {.name = "data.timeout too large", .text = "[data]\ntimeout=601\n", .ret = -ERANGE,
+         .error = "data.timeout=601 is not a number of seconds (0..600)"},
+        {.name = "data.check not a boolean", .text = "[data]\ncheck=sometimes\n", .ret = -EINVAL,
+         .error = "data.check=sometimes is not a boolean"},
+        {.name = "data.factory-reset not a boolean", .text = "[data]\nfactory-reset=now\n", .ret = -EINVAL,
+         .error = "data.factory-reset=now is not a boolean"},
+        {.name = "data.fstype of 32 bytes", .text = "[data]\nfstype=%s\n", .fill = 32, .c = 'f', .ret = -ENAMETOOLONG,
+         .error = "data.fstype is longer than 31 bytes"},
+        {.name = "data.device of CONFIG_PATH_MAX bytes", .text = "[data]\ndevice=%s\n", .fill = CONFIG_PATH_MAX,
+         .c = 'd', .ret = -ENAMETOOLONG, .error = "data.device is longer than 255 bytes"},
+        {.name = "data.options of CONFIG_PATH_MAX bytes", .text = "[data]\noptions=%s\n", .fill = CONFIG_PATH_MAX,
+         .c = 'o', .ret = -ENAMETOOLONG, .error = "data.options is longer than 255 bytes"},
+#define BAD_PATH(name_, key_, list_, item_)                                                                         \
+        {.name = "path lists: " name_, .text = "[data]\n" key_ "=" list_ "\n", .ret = -EINVAL,                     \
+         .error = "data." key_ ": \"" item_ "\" is no absolute path below / without \"..\""}
+        BAD_PATH("relative", "binds", "/var/log var/lib", "var/lib"),
+        BAD_PATH("relative first", "protected", "etc/rauc", "etc/rauc"),
+        BAD_PATH("\"..\" inside", "binds", "/var/../etc", "/var/../etc"),
+        BAD_PATH("\"..\" at the end", "binds", "/var/..", "/var/.."),
+        BAD_PATH("\"..\" at the start", "protected", "/../etc", "/../etc"),
+        BAD_PATH("only \"..\"", "binds", "..", ".."),
+        BAD_PATH("\"/..\"", "binds", "/..", "/.."),
+        BAD_PATH("\".\" inside", "binds", "/var/./log", "/var/./log"),
+        BAD_PATH("\".\" at the end", "protected", "/etc/rauc/.", "/etc/rauc/."),
+        BAD_PATH("\"/.\"", "binds", "/.", "/."),
+        BAD_PATH("\".\" alone", "binds", ".", "."),
+        BAD_PATH("\"//\" at the start", "binds", "//var/log", "//var/log"),
+        BAD_PATH("\"//\" inside", "protected", "/etc//rauc", "/etc//rauc"),
+        BAD_PATH("a trailing slash", "binds", "/var/log/", "/var/log/"),
+        BAD_PATH("\"/\" itself", "binds", "/", "/"),
+        BAD_PATH("\"/\" itself among others", "protected", "/etc/rauc /", "/"),
+        BAD_PATH("\"//\"", "binds", "//", "//"),
+        BAD_PATH("the bad one after good ones", "binds", "/a /b /c/../d /e", "/c/../d"),
+#undef BAD_PATH
+        {.name = "path lists: a path of CONFIG_PATH_MAX bytes", .text = "[data]\nbinds=/a /%s\n",
+         .fill = CONFIG_PATH_MAX - 1, .c = 'p', .ret = -ENAMETOOLONG,
+         .error = "data.binds: a path is longer than 255 bytes"},
+        {.name = "path lists: an overlong bad path is cut in the message", .text = "[data]\nprotected=%s\n",
+         .fill = 200, .c = 'r', .ret = -EINVAL,
+         .error = "data.protected: \"rrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrr\" is no absolute path"},
         {.name = "the error comes after the warnings so far",
          .text = "[boot]\nunknown=1\ndebug=perhaps\n",
          .ret = -EINVAL,
@@ -520,6 +709,63 @@ static void test_modules_max(void) {
         }
 }
 
+/* data.binds and data.protected: CONFIG_PATHS_MAX paths of up to CONFIG_PATH_MAX-1 bytes. */
+static void test_paths_max(void) {
+        static const struct {
+                const char *key;
+                size_t n, len; /* paths, and the bytes of each */
+                int ret;
+                const char *error;
+        } cases[] = {
+                {"binds", 1, 2, 0, NULL},
+                {"binds", CONFIG_PATHS_MAX, 10, 0, NULL},
+                {"protected", CONFIG_PATHS_MAX, 10, 0, NULL},
+                {"binds", CONFIG_PATHS_MAX + 1, 10, -E2BIG, "data.binds lists more than 16 paths"},
+                {"protected", CONFIG_PATHS_MAX + 1, 10, -E2BIG, "data.protected lists more than 16 paths"},
+                {"binds", 1, CONFIG_PATH_MAX - 1, 0, NULL},
+                /* 16 such paths do not fit in a line (KEYFILE_LINE_MAX), 15 do */
+                {"binds", CONFIG_PATHS_MAX - 1, CONFIG_PATH_MAX - 1, 0, NULL},
+                {"protected", 2, CONFIG_PATH_MAX, -ENAMETOOLONG, "data.protected: a path is longer than 255 bytes"},
+                {"binds", 1, 4 * CONFIG_PATH_MAX, -ENAMETOOLONG, "data.binds: a path is longer than 255 bytes"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                unit_case("config_apply_keyfile: data.%s of %zu paths of %zu bytes", cases[i].key, cases[i].n,
+                          cases[i].len);
+                /* "/p00xxxx", "/p01xxxx", ...: distinct, each exactly len bytes */
+                _cleanup_free_ char *list = unit_format("%s", "");
+                for (size_t k = 0; k < cases[i].n; k++) {
+                        _cleanup_free_ char *path = unit_repeat('x', cases[i].len);
+                        char head[32];
+                        (void)snprintf(head, sizeof head, "/p%02zu", k);
+                        memcpy(path, head, strlen(head) < cases[i].len ? strlen(head) : cases[i].len);
+                        char *next = unit_format("%s%s%s", list, k ? " " : "", path);
+                        free(list);
+                        list = next;
+                }
+                _cleanup_free_ char *text = unit_format("[data]\n%s=/before\n%s=%s\n", cases[i].key, cases[i].key, list);
+                struct keyfile kf = {0};
+                if (!CHECK_ERR(keyfile_parse(text, strlen(text), &kf, NULL), 0))
+                        continue;
+                struct config c;
+                config_defaults(&c);
+                struct diag d = {0};
+                int r = config_apply_keyfile(&c, &kf, &d);
+                keyfile_free(&kf);
+                CHECK_ERR(r, cases[i].ret);
+                char name[32];
+                (void)snprintf(name, sizeof name, "data.%s", cases[i].key);
+                if (r == 0) {
+                        CHECK_STREQ(field(&c, name), list);
+                        const struct path_list *l = strcmp(cases[i].key, "binds") == 0 ? &c.data_binds : &c.data_protected;
+                        CHECK_INTEQ(l->n, cases[i].n);
+                        CHECK_INTEQ(strlen(l->path[cases[i].n - 1]), cases[i].len);
+                } else {
+                        CHECK_CONTAINS(d.error, cases[i].error);
+                        CHECK_STREQ(field(&c, name), "/before"); /* the list in force stays */
+                }
+        }
+}
+
 /* Command-line overrides, applied on top of a configuration file. */
 static const char base_file[] = "[boot]\nfailure-action=halt\ninit=/sbin/init\n[modules]\nload=ext4 overlay\n";
 
@@ -589,8 +835,41 @@ static const struct {
         {.name = "options merely starting like paios are not ours",
          .cmdline = "paiosx.boot.debug=1 PAIOS.boot.debug=1 paios_boot_debug=1 boot.debug=1",
          .want = {{"boot.debug", "false"}}},
+        {.name = "overlay.upper=data", .cmdline = "paios.overlay.upper=data", .want = {{"overlay.upper", "data"}}},
+        {.name = "overlay.upper unknown: ignored", .cmdline = "paios.overlay.upper=disk", .n_warn = 1,
+         .warning = "overlay.upper=disk is none of tmpfs, data on the command line, ignored",
+         .want = {{"overlay.upper", "tmpfs"}}},
+        {.name = "data options", .cmdline = "paios.data.check=0 paios.data.format-blank paios.data.timeout=3 "
+                                            "paios.data.device=PARTUUID=5041494f-0001-4000-8000-000000000003",
+         .want = {{"data.check", "false"}, {"data.format-blank", "true"}, {"data.timeout", "3"},
+                  {"data.device", "PARTUUID=5041494f-0001-4000-8000-000000000003"}}},
+        {.name = "data.factory-reset as a bare flag", .cmdline = "paios.data.factory-reset",
+         .want = {{"data.factory-reset", "true"}, {"data.allow-factory-reset", "false"}}},
+        {.name = "a path list, quoted", .cmdline = "\"paios.data.binds=/var/log /srv\"",
+         .want = {{"data.binds", "/var/log /srv"}}},
+        {.name = "a path list, value quoted", .cmdline = "paios.data.protected=\"/etc/rauc /etc/ssh\"",
+         .want = {{"data.protected", "/etc/rauc /etc/ssh"}}},
+        {.name = "a bad path list: ignored, the file's list kept", .cmdline = "\"paios.data.protected=/etc/rauc /etc/../x\"",
+         .n_warn = 1,
+         .warning = "data.protected: \"/etc/../x\" is no absolute path below / without \"..\" on the command line, ignored",
+         .want = {{"data.protected", "/etc/rauc"}}},
+        {.name = "a path list with \"/\" itself: ignored", .cmdline = "paios.data.binds=/", .n_warn = 1,
+         .warning = "data.binds: \"/\" is no absolute path", .want = {{"data.binds", ""}}},
+        {.name = "a path list needs a value", .cmdline = "paios.data.binds", .n_warn = 1,
+         .warning = "paios.data.binds needs a value, ignored", .want = {{"data.binds", ""}}},
+        {.name = "data.timeout out of range: ignored", .cmdline = "paios.data.timeout=601", .n_warn = 1,
+         .warning = "data.timeout=601 is not a number of seconds (0..600) on the command line, ignored",
+         .want = {{"data.timeout", "10"}}},
         {.name = "after -- the words are init's", .cmdline = "ro -- paios.boot.debug paios.boot.failure-action=shell",
          .want = {{"boot.debug", "false"}, {"boot.failure-action", "halt"}}},
+        /* found by tests/fuzz/fuzz-config.c: data.h says data.factory-reset on the command
+         * line counts only where the configuration allows it, "because the command line
+         * comes from a bootloader environment anyone with the device in hand can edit" */
+        {.name = "data.allow-factory-reset cannot be given on the command line",
+         .cmdline = "paios.data.allow-factory-reset=1 paios.data.factory-reset=1",
+         .n_warn = 1,
+         .warning = "data.allow-factory-reset",
+         .want = {{"data.factory-reset", "true"}, {"data.allow-factory-reset", "false"}}},
 };
 
 static void test_cmdline(void) {
@@ -652,8 +931,10 @@ int main(void) {
         test_defaults();
         test_describe();
         test_failure_action_name();
+        test_overlay_upper_name();
         test_files();
         test_modules_max();
+        test_paths_max();
         test_cmdline();
         return unit_exit();
 }

@@ -2,6 +2,7 @@
 /* plan.h: the boot decided from the command line, the configuration and system.conf, and
  * the mounts that build the new root. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cmdline.h"
@@ -357,23 +358,29 @@ struct step_expect {
         const char *fstype;
         const char *options; /* "$SLOTOPTS", "$TMPFSOPTS": the case's own */
         bool block_device_ro;
+        /* STEP_BIND only */
+        enum bind_source bind_from;
+        bool read_only;
+        const char *seed;
 };
 
 /* The new root, step by step: the slot read-only, a tmpfs for the upper layer, the
- * overlay at /sysroot, and the link systemd follows to the root device. */
+ * overlay at /sysroot, the protected path (the default data.protected, /etc/rauc) bound
+ * read-only from the slot, and the link systemd follows to the root device. */
 static const struct step_expect steps_expected[] = {
-        {STEP_MKDIR, "/run/paios", "", "", "", false},
-        {STEP_MKDIR, "/run/paios/slot", "", "", "", false},
-        {STEP_MOUNT, "/run/paios/slot", "$DEV", "$FSTYPE", "$SLOTOPTS", true},
-        {STEP_MKDIR, "/run/paios/overlay", "", "", "", false},
-        {STEP_MOUNT, "/run/paios/overlay", "paios-overlay", "tmpfs", "$TMPFSOPTS", false},
-        {STEP_MKDIR, "/run/paios/overlay/upper", "", "", "", false},
-        {STEP_MKDIR, "/run/paios/overlay/work", "", "", "", false},
-        {STEP_MKDIR, "/sysroot", "", "", "", false},
+        {STEP_MKDIR, "/run/paios", "", "", "", false, BIND_FROM_SLOT, false, NULL},
+        {STEP_MKDIR, "/run/paios/slot", "", "", "", false, BIND_FROM_SLOT, false, NULL},
+        {STEP_MOUNT, "/run/paios/slot", "$DEV", "$FSTYPE", "$SLOTOPTS", true, BIND_FROM_SLOT, false, NULL},
+        {STEP_MKDIR, "/run/paios/overlay", "", "", "", false, BIND_FROM_SLOT, false, NULL},
+        {STEP_MOUNT, "/run/paios/overlay", "paios-overlay", "tmpfs", "$TMPFSOPTS", false, BIND_FROM_SLOT, false, NULL},
+        {STEP_MKDIR, "/run/paios/overlay/upper", "", "", "", false, BIND_FROM_SLOT, false, NULL},
+        {STEP_MKDIR, "/run/paios/overlay/work", "", "", "", false, BIND_FROM_SLOT, false, NULL},
+        {STEP_MKDIR, "/sysroot", "", "", "", false, BIND_FROM_SLOT, false, NULL},
         {STEP_MOUNT, "/sysroot", "$DEV", "overlay",
-         "lowerdir=/run/paios/slot,upperdir=/run/paios/overlay/upper,workdir=/run/paios/overlay/work", false},
-        {STEP_MKDIR, "/run/systemd", "", "", "", false},
-        {STEP_SYMLINK, "/run/systemd/volatile-root", "$DEV", "", "", false},
+         "lowerdir=/run/paios/slot,upperdir=/run/paios/overlay/upper,workdir=/run/paios/overlay/work", false, BIND_FROM_SLOT, false, NULL},
+        {STEP_BIND, "/sysroot/etc/rauc", "/run/paios/slot/etc/rauc", "", "", false, BIND_FROM_SLOT, true, ""},
+        {STEP_MKDIR, "/run/systemd", "", "", "", false, BIND_FROM_SLOT, false, NULL},
+        {STEP_SYMLINK, "/run/systemd/volatile-root", "$DEV", "", "", false, BIND_FROM_SLOT, false, NULL},
 };
 
 static const struct {
@@ -397,9 +404,19 @@ static const struct {
         {"tmpfs size from the command line", "rauc.slot=A paios.overlay.tmpfs-size=10%", NULL, "/dev/vda2", "ext4", "ro",
          "mode=0755,size=10%"},
         {"root= only", "root=/dev/vdb1 rootfstype=erofs", NULL, "/dev/vdb1", "erofs", "ro", "mode=0755,size=50%"},
+        /* data.binds need /data: without it (data_mounted false) none is planned */
+        {"binds configured, /data not mounted", "rauc.slot=A", "[data]\nbinds=/var/log /etc/machine-id\n", "/dev/vda2",
+         "ext4", "ro", "mode=0755,size=50%"},
 };
 
-static const char *expand(const char *s, const typeof(mounts[0]) *m) {
+/* Substitutions in expected values: the case's own device, fstype and options. */
+struct subst {
+        const char *device, *fstype, *slot_options, *tmpfs_options;
+};
+
+static const char *expand(const char *s, const struct subst *m) {
+        if (!s)
+                return "";
         if (strcmp(s, "$DEV") == 0)
                 return m->device;
         if (strcmp(s, "$FSTYPE") == 0)
@@ -409,6 +426,31 @@ static const char *expand(const char *s, const typeof(mounts[0]) *m) {
         if (strcmp(s, "$TMPFSOPTS") == 0)
                 return m->tmpfs_options;
         return s;
+}
+
+static void check_steps(const char *name, const struct mount_step *steps, size_t n, const struct step_expect *expected,
+                        size_t n_expected, const struct subst *m) {
+        CHECK_INTEQ(n, n_expected);
+        for (size_t j = 0; j < n && j < n_expected; j++) {
+                const struct step_expect *e = &expected[j];
+                const struct mount_step *s = &steps[j];
+                unit_case("plan_mounts: %s: step %zu (%s %s)", name, j, s->what ? s->what : "NULL", e->target);
+                CHECK_INTEQ(s->kind, e->kind);
+                CHECK_STREQ(s->target, e->target);
+                CHECK(s->what && s->what[0]);
+                CHECK_STREQ(s->source, expand(e->source, m));
+                CHECK_STREQ(s->fstype, expand(e->fstype, m));
+                CHECK_STREQ(s->options, expand(e->options, m));
+                CHECK_INTEQ(s->block_device_ro, e->block_device_ro); /* the slot only */
+                if (s->kind == STEP_MKDIR)
+                        CHECK_INTEQ(s->mode, 0755);
+                if (s->kind == STEP_BIND) {
+                        CHECK_INTEQ(s->bind_from, e->bind_from);
+                        CHECK_INTEQ(s->read_only, e->read_only);
+                        CHECK_STREQ(s->seed, expand(e->seed, m));
+                } else
+                        CHECK(!s->read_only);
+        }
 }
 
 static int plan_for(const char *cmdline, const char *config_text, const struct rauc_system *rauc, struct config *cfg,
@@ -436,6 +478,11 @@ static int plan_for(const char *cmdline, const char *config_text, const struct r
         return r;
 }
 
+/* The inputs of a boot without /data. */
+static struct mount_inputs tmpfs_inputs(const char *device) {
+        return (struct mount_inputs){.root_device = device, .upper = UPPER_TMPFS};
+}
+
 static void test_mounts(void) {
         struct rauc_system rauc;
         if (!CHECK_ERR(rauc_system_parse(system_conf, strlen(system_conf), &rauc, NULL), 0))
@@ -451,26 +498,267 @@ static void test_mounts(void) {
                 memset(steps, 0xa5, sizeof steps);
                 size_t n = 99;
                 struct diag d = {0};
-                if (!CHECK_ERR(plan_mounts(&p, m->device, steps, ELEMENTSOF(steps), &n, &d), 0)) {
+                struct mount_inputs in = tmpfs_inputs(m->device);
+                if (!CHECK_ERR(plan_mounts(&p, &in, steps, ELEMENTSOF(steps), &n, &d), 0)) {
                         CHECK_STREQ(d.error, "");
                         continue;
                 }
                 CHECK_INTEQ(d.n_warn, 0);
-                CHECK_INTEQ(n, ELEMENTSOF(steps_expected));
-                for (size_t j = 0; j < n && j < ELEMENTSOF(steps_expected); j++) {
-                        const struct step_expect *e = &steps_expected[j];
-                        const struct mount_step *s = &steps[j];
-                        unit_case("plan_mounts: %s: step %zu (%s %s)", m->name, j, s->what ? s->what : "NULL", e->target);
-                        CHECK_INTEQ(s->kind, e->kind);
-                        CHECK_STREQ(s->target, e->target);
-                        CHECK(s->what && s->what[0]);
-                        CHECK_STREQ(s->source, expand(e->source, m));
-                        CHECK_STREQ(s->fstype, expand(e->fstype, m));
-                        CHECK_STREQ(s->options, expand(e->options, m));
-                        CHECK_INTEQ(s->block_device_ro, e->block_device_ro); /* the slot only */
-                        if (s->kind == STEP_MKDIR)
-                                CHECK_INTEQ(s->mode, 0755);
+                struct subst sub = {m->device, m->fstype, m->slot_options, m->tmpfs_options};
+                check_steps(m->name, steps, n, steps_expected, ELEMENTSOF(steps_expected), &sub);
+        }
+}
+
+/* ---- plan_mounts with /data ----------------------------------------------------------- */
+
+#define SLOT_STEPS                                                                         \
+        {STEP_MKDIR, "/run/paios", "", "", "", false, BIND_FROM_SLOT, false, NULL},                                     \
+        {STEP_MKDIR, "/run/paios/slot", "", "", "", false, BIND_FROM_SLOT, false, NULL},                                \
+        {STEP_MOUNT, "/run/paios/slot", "/dev/vda1", "ext4", "ro", true, BIND_FROM_SLOT, false, NULL}
+#define TMPFS_STEPS                                                                        \
+        {STEP_MKDIR, "/run/paios/overlay", "", "", "", false, BIND_FROM_SLOT, false, NULL},                             \
+        {STEP_MOUNT, "/run/paios/overlay", "paios-overlay", "tmpfs", "mode=0755,size=50%", false, BIND_FROM_SLOT, false, NULL}, \
+        {STEP_MKDIR, "/run/paios/overlay/upper", "", "", "", false, BIND_FROM_SLOT, false, NULL},                       \
+        {STEP_MKDIR, "/run/paios/overlay/work", "", "", "", false, BIND_FROM_SLOT, false, NULL},                        \
+        {STEP_MKDIR, "/sysroot", "", "", "", false, BIND_FROM_SLOT, false, NULL},                                       \
+        {STEP_MOUNT, "/sysroot", "/dev/vda1", "overlay",                                   \
+         "lowerdir=/run/paios/slot,upperdir=/run/paios/overlay/upper,workdir=/run/paios/overlay/work", false, BIND_FROM_SLOT, false, NULL}
+/* an upper on /data: untrusted, so the options Documentation/filesystems/overlayfs.rst asks for */
+#define DATA_OVERLAY_STEPS(dir)                                                            \
+        {STEP_MKDIR, "/sysroot", "", "", "", false, BIND_FROM_SLOT, false, NULL},                                       \
+        {STEP_MOUNT, "/sysroot", "/dev/vda1", "overlay",                                   \
+         "lowerdir=/run/paios/slot,upperdir=" dir "/upper,workdir=" dir "/work,"          \
+         "redirect_dir=nofollow,index=off,metacopy=off", false, BIND_FROM_SLOT, false, NULL}
+#define DATA_BIND(path)                                                                    \
+        {STEP_BIND, "/sysroot" path, "/data/paios/state" path, "", "", false, BIND_FROM_DATA, false, \
+         "/run/paios/slot" path}
+#define PROTECTED_BIND(path)                                                               \
+        {STEP_BIND, "/sysroot" path, "/run/paios/slot" path, "", "", false, BIND_FROM_SLOT, true, ""}
+#define SYSTEMD_STEPS                                                                      \
+        {STEP_MKDIR, "/run/systemd", "", "", "", false, BIND_FROM_SLOT, false, NULL},                                   \
+        {STEP_SYMLINK, "/run/systemd/volatile-root", "/dev/vda1", "", "", false, BIND_FROM_SLOT, false, NULL}
+/* /data moves into the new root last, after everything that reads from it */
+#define MOVE_STEPS                                                                         \
+        {STEP_MKDIR, "/sysroot/data", "", "", "", false, BIND_FROM_SLOT, false, NULL},                                  \
+        {STEP_MOVE, "/sysroot/data", "/data", "", "", false, BIND_FROM_SLOT, false, NULL}
+
+static const struct step_expect tmpfs_upper_with_data[] = {
+        SLOT_STEPS, TMPFS_STEPS, DATA_BIND("/etc/machine-id"), DATA_BIND("/var/log"), DATA_BIND("/var/lib/rauc"),
+        PROTECTED_BIND("/etc/rauc"), SYSTEMD_STEPS, MOVE_STEPS,
+};
+static const struct step_expect data_upper[] = {
+        SLOT_STEPS, DATA_OVERLAY_STEPS("/data/paios/overlay/A"), DATA_BIND("/etc/machine-id"), DATA_BIND("/var/log"),
+        DATA_BIND("/var/lib/rauc"), PROTECTED_BIND("/etc/rauc"), SYSTEMD_STEPS, MOVE_STEPS,
+};
+static const struct step_expect data_upper_no_paths[] = {
+        SLOT_STEPS, DATA_OVERLAY_STEPS("/data/paios/overlay/default"), SYSTEMD_STEPS, MOVE_STEPS,
+};
+static const struct step_expect tmpfs_upper_no_data[] = {
+        SLOT_STEPS, TMPFS_STEPS, PROTECTED_BIND("/etc/rauc"), PROTECTED_BIND("/etc/ssh"), SYSTEMD_STEPS,
+};
+/* a bind of a parent first, the protected path below it after: it cannot be hidden */
+static const struct step_expect parent_bound[] = {
+        SLOT_STEPS, DATA_OVERLAY_STEPS("/data/paios/overlay/B"), DATA_BIND("/etc"), PROTECTED_BIND("/etc/rauc"),
+        PROTECTED_BIND("/etc/rauc/keyring.pem"), SYSTEMD_STEPS, MOVE_STEPS,
+};
+static const struct step_expect protected_first_in_config[] = {
+        SLOT_STEPS, TMPFS_STEPS, DATA_BIND("/var/log"), DATA_BIND("/etc"), PROTECTED_BIND("/etc/rauc"), SYSTEMD_STEPS,
+        MOVE_STEPS,
+};
+
+#define STEPS(a) .steps = a, .n_steps = ELEMENTSOF(a)
+
+static const char test_conf[] = "[data]\ndevice=PARTLABEL=data\nbinds=/etc/machine-id /var/log /var/lib/rauc\n"
+                                 "protected=/etc/rauc\n";
+
+static const struct {
+        const char *name;
+        const char *cmdline;
+        const char *config;
+        enum overlay_upper upper;
+        const char *data_upper_dir;
+        bool data_mounted;
+        int ret;
+        const char *error;
+        const struct step_expect *steps;
+        size_t n_steps;
+} data_mounts[] = {
+        {.name = "tmpfs upper, /data mounted: binds from /data, the protected path, the move",
+         .cmdline = "rauc.slot=A", .config = test_conf, .upper = UPPER_TMPFS, .data_mounted = true,
+         STEPS(tmpfs_upper_with_data)},
+        {.name = "a /data dir given with a tmpfs upper is not used",
+         .cmdline = "rauc.slot=A", .config = test_conf, .upper = UPPER_TMPFS,
+         .data_upper_dir = "/data/paios/overlay/A", .data_mounted = true, STEPS(tmpfs_upper_with_data)},
+        {.name = "data upper: no tmpfs, the untrusted-upper options",
+         .cmdline = "rauc.slot=A", .config = test_conf, .upper = UPPER_DATA, .data_upper_dir = "/data/paios/overlay/A",
+         .data_mounted = true, STEPS(data_upper)},
+        {.name = "overlay.upper=data from the command line: the same plan",
+         .cmdline = "rauc.slot=A paios.overlay.upper=data", .config = test_conf, .upper = UPPER_DATA,
+         .data_upper_dir = "/data/paios/overlay/A", .data_mounted = true, STEPS(data_upper)},
+        {.name = "data upper, no binds, no protected paths: only the move added",
+         .cmdline = "root=/dev/vda1 rootfstype=ext4", .config = "[data]\nprotected=\n", .upper = UPPER_DATA,
+         .data_upper_dir = "/data/paios/overlay/default", .data_mounted = true, STEPS(data_upper_no_paths)},
+        {.name = "no /data: no binds (configured or not), protected paths still bound, no move",
+         .cmdline = "rauc.slot=A", .config = "[data]\nbinds=/var/log\nprotected=/etc/rauc /etc/ssh\n",
+         .upper = UPPER_TMPFS, .data_mounted = false, STEPS(tmpfs_upper_no_data)},
+        {.name = "a bound parent (/etc) comes before the protected paths below it",
+         .cmdline = "rauc.slot=B root=/dev/vda1", .config = "[data]\nbinds=/etc\nprotected=/etc/rauc /etc/rauc/keyring.pem\n",
+         .upper = UPPER_DATA, .data_upper_dir = "/data/paios/overlay/B", .data_mounted = true, STEPS(parent_bound)},
+        {.name = "binds in the configured order, protected after all of them",
+         .cmdline = "rauc.slot=A", .config = "[data]\nprotected=/etc/rauc\nbinds=/var/log /etc\n",
+         .upper = UPPER_TMPFS, .data_mounted = true, STEPS(protected_first_in_config)},
+        /* failures */
+        {.name = "data upper without /data mounted", .cmdline = "rauc.slot=A", .config = test_conf,
+         .upper = UPPER_DATA, .data_upper_dir = "/data/paios/overlay/A", .data_mounted = false, .ret = -EINVAL,
+         .error = "an upper on /data needs /data mounted"},
+        {.name = "data upper without a directory", .cmdline = "rauc.slot=A", .config = test_conf, .upper = UPPER_DATA,
+         .data_upper_dir = NULL, .data_mounted = true, .ret = -EINVAL, .error = "an upper on /data needs /data mounted"},
+        {.name = "data upper, neither", .cmdline = "rauc.slot=A", .config = test_conf, .upper = UPPER_DATA,
+         .ret = -EINVAL, .error = "an upper on /data needs /data mounted"},
+};
+
+static void test_mounts_data(void) {
+        struct rauc_system rauc;
+        if (!CHECK_ERR(rauc_system_parse(system_conf, strlen(system_conf), &rauc, NULL), 0))
+                return;
+        for (size_t i = 0; i < ELEMENTSOF(data_mounts); i++) {
+                const typeof(data_mounts[0]) *t = &data_mounts[i];
+                unit_case("plan_mounts: %s", t->name);
+                struct config cfg;
+                struct boot_plan p;
+                if (!CHECK_ERR(plan_for(t->cmdline, t->config, &rauc, &cfg, &p), 0))
+                        continue;
+                struct mount_step steps[PLAN_STEPS_MAX];
+                memset(steps, 0xa5, sizeof steps);
+                size_t n = 99;
+                struct diag d = {0};
+                struct mount_inputs in = {
+                        .root_device = "/dev/vda1",
+                        .upper = t->upper,
+                        .data_upper_dir = t->data_upper_dir,
+                        .data_mounted = t->data_mounted,
+                };
+                int r = plan_mounts(&p, &in, steps, ELEMENTSOF(steps), &n, &d);
+                if (!CHECK_ERR(r, t->ret)) {
+                        CHECK_STREQ(d.error, "");
+                        continue;
                 }
+                if (r < 0) {
+                        CHECK_CONTAINS(d.error, t->error);
+                        CHECK_INTEQ(n, 99);
+                        continue;
+                }
+                CHECK_STREQ(d.error, "");
+                CHECK_INTEQ(d.n_warn, 0);
+                struct subst sub = {"/dev/vda1", "ext4", "ro", "mode=0755,size=50%"};
+                check_steps(t->name, steps, n, t->steps, t->n_steps, &sub);
+        }
+}
+
+/* Lengths and counts: whatever config.c accepts, the plan holds; beyond that, plan_mounts
+ * refuses rather than cuts. */
+#define STEP_SOURCE_MAX sizeof(((struct mount_step *)0)->source)
+#define STEP_TARGET_MAX sizeof(((struct mount_step *)0)->target)
+
+static void test_mounts_data_limits(void) {
+        struct config cfg;
+        struct boot_plan p;
+        unit_case("plan_mounts /data limits: setup");
+        if (!CHECK_ERR(plan_for("root=/dev/vda1", NULL, NULL, &cfg, &p), 0))
+                return;
+
+        static const struct {
+                const char *name;
+                bool protected_path;
+                const char *prefix; /* of the step's source */
+        } paths[] = {
+                {"a bind of the longest path config.c takes", false, "/data/paios/state"},
+                {"a protected path of the longest path config.c takes", true, "/run/paios/slot"},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
+                unit_case("plan_mounts /data limits: %s (%d bytes)", paths[i].name, CONFIG_PATH_MAX - 1);
+                struct path_list *l = paths[i].protected_path ? &cfg.data_protected : &cfg.data_binds;
+                cfg.data_binds.n = cfg.data_protected.n = 0;
+                memset(l->path[0], 'p', CONFIG_PATH_MAX - 1);
+                l->path[0][0] = '/';
+                l->path[0][CONFIG_PATH_MAX - 1] = '\0';
+                l->n = 1;
+                struct mount_inputs in = {.root_device = "/dev/vda1", .upper = UPPER_TMPFS, .data_mounted = true};
+                struct mount_step steps[PLAN_STEPS_MAX];
+                size_t n = 0;
+                struct diag d = {0};
+                if (!CHECK_ERR(plan_mounts(&p, &in, steps, ELEMENTSOF(steps), &n, &d), 0)) {
+                        CHECK_STREQ(d.error, "");
+                        continue;
+                }
+                size_t b = ELEMENTSOF(steps_expected) - 3; /* the bind follows the overlay */
+                CHECK_INTEQ(steps[b].kind, STEP_BIND);
+                CHECK_INTEQ(strlen(steps[b].source), strlen(paths[i].prefix) + CONFIG_PATH_MAX - 1);
+                CHECK(strncmp(steps[b].source, paths[i].prefix, strlen(paths[i].prefix)) == 0);
+                CHECK_INTEQ(strlen(steps[b].target), strlen("/sysroot") + CONFIG_PATH_MAX - 1);
+        }
+        cfg.data_binds.n = cfg.data_protected.n = 0;
+
+        /* "<dir>/upper" and "<dir>/work" are paths of the plan */
+        static const struct {
+                size_t len;
+                int ret;
+        } dirs[] = {
+                {STEP_TARGET_MAX - 1 - sizeof "/upper" + 1, 0},
+                {STEP_TARGET_MAX - sizeof "/upper" + 1, -ENAMETOOLONG},
+                {4 * STEP_TARGET_MAX, -ENAMETOOLONG},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                unit_case("plan_mounts /data limits: an upper directory of %zu bytes", dirs[i].len);
+                _cleanup_free_ char *dir = unit_repeat('u', dirs[i].len);
+                dir[0] = '/';
+                struct mount_inputs in = {.root_device = "/dev/vda1", .upper = UPPER_DATA, .data_upper_dir = dir,
+                                          .data_mounted = true};
+                struct mount_step steps[PLAN_STEPS_MAX];
+                size_t n = 0;
+                struct diag d = {0};
+                CHECK_ERR(plan_mounts(&p, &in, steps, ELEMENTSOF(steps), &n, &d), dirs[i].ret);
+                if (dirs[i].ret < 0)
+                        CHECK_CONTAINS(d.error, "upper directory path too long");
+                else
+                        CHECK_CONTAINS(steps[4].options, "/upper,workdir=/u");
+        }
+
+        /* the most paths config.c takes, on either upper: all planned, /data moved last;
+         * one step less room than they need is -E2BIG */
+        static const struct {
+                const char *name;
+                enum overlay_upper upper;
+        } counts[] = {
+                {"tmpfs upper", UPPER_TMPFS},
+                {"upper on /data", UPPER_DATA},
+        };
+        cfg.data_binds.n = CONFIG_PATHS_MAX;
+        for (size_t k = 0; k < CONFIG_PATHS_MAX; k++)
+                (void)snprintf(cfg.data_binds.path[k], CONFIG_PATH_MAX, "/bind%zu", k);
+        cfg.data_protected.n = CONFIG_PATHS_MAX;
+        for (size_t k = 0; k < CONFIG_PATHS_MAX; k++)
+                (void)snprintf(cfg.data_protected.path[k], CONFIG_PATH_MAX, "/protected%zu", k);
+        for (size_t i = 0; i < ELEMENTSOF(counts); i++) {
+                unit_case("plan_mounts /data limits: %s, %d binds and %d protected paths", counts[i].name,
+                          CONFIG_PATHS_MAX, CONFIG_PATHS_MAX);
+                struct mount_inputs in = {.root_device = "/dev/vda1", .upper = counts[i].upper,
+                                          .data_upper_dir = "/data/paios/overlay/default", .data_mounted = true};
+                struct mount_step steps[PLAN_STEPS_MAX];
+                size_t n = 0;
+                struct diag d = {0};
+                if (!CHECK_ERR(plan_mounts(&p, &in, steps, ELEMENTSOF(steps), &n, &d), 0)) {
+                        CHECK_STREQ(d.error, "");
+                        continue;
+                }
+                /* 13 steps of its own on a tmpfs upper, 9 with the upper on /data */
+                CHECK_INTEQ(n, (counts[i].upper == UPPER_TMPFS ? 13 : 9) + 2 * CONFIG_PATHS_MAX);
+                CHECK_INTEQ(steps[n - 1].kind, STEP_MOVE);
+                CHECK_STREQ(steps[n - 1 - 4].target, "/sysroot/protected15"); /* then mkdir, symlink, mkdir */
+                size_t fit = n;
+                n = 0;
+                CHECK_ERR(plan_mounts(&p, &in, steps, fit - 1, &n, &d), -E2BIG);
+                CHECK_CONTAINS(d.error, "mount plan has too many steps");
         }
 }
 
@@ -481,6 +769,7 @@ static void test_mounts_limits(void) {
         if (!CHECK_ERR(plan_for("root=/dev/vda2", NULL, NULL, &cfg, &p), 0))
                 return;
         const size_t need = ELEMENTSOF(steps_expected);
+        struct mount_inputs in = tmpfs_inputs("/dev/vda2");
 
         static const struct {
                 const char *name;
@@ -500,7 +789,7 @@ static void test_mounts_limits(void) {
                 steps[maxes[i].max].target[0] = 'X'; /* the step after max stays untouched */
                 size_t n = 99;
                 struct diag d = {0};
-                CHECK_ERR(plan_mounts(&p, "/dev/vda2", steps, maxes[i].max, &n, &d), maxes[i].ret);
+                CHECK_ERR(plan_mounts(&p, &in, steps, maxes[i].max, &n, &d), maxes[i].ret);
                 CHECK_STREQ(steps[maxes[i].max].target, "X");
                 if (maxes[i].ret < 0) {
                         CHECK_CONTAINS(d.error, "mount plan has too many steps");
@@ -515,8 +804,9 @@ static void test_mounts_limits(void) {
                 int ret;
                 const char *error;
         } devices[] = {
-                {"device path of DEVSPEC_VALUE_MAX-1 bytes", DEVSPEC_VALUE_MAX - 1, 0, NULL},
-                {"device path of DEVSPEC_VALUE_MAX bytes", DEVSPEC_VALUE_MAX, -ENAMETOOLONG, "is too long"},
+                {"device path of DEVSPEC_VALUE_MAX-1 bytes (the longest a devspec holds)", DEVSPEC_VALUE_MAX - 1, 0, NULL},
+                {"device path filling a step's source", STEP_SOURCE_MAX - 1, 0, NULL},
+                {"device path one byte longer", STEP_SOURCE_MAX, -ENAMETOOLONG, "is too long"},
         };
         for (size_t i = 0; i < ELEMENTSOF(devices); i++) {
                 unit_case("plan_mounts limits: %s", devices[i].name);
@@ -525,7 +815,8 @@ static void test_mounts_limits(void) {
                 struct mount_step steps[PLAN_STEPS_MAX];
                 size_t n = 0;
                 struct diag d = {0};
-                int r = plan_mounts(&p, dev, steps, ELEMENTSOF(steps), &n, &d);
+                struct mount_inputs din = tmpfs_inputs(dev);
+                int r = plan_mounts(&p, &din, steps, ELEMENTSOF(steps), &n, &d);
                 CHECK_ERR(r, devices[i].ret);
                 CHECK_CONTAINS(d.error, devices[i].error);
                 if (r == 0) {
@@ -539,7 +830,7 @@ static void test_mounts_limits(void) {
         p.rootflags[CMDLINE_VALUE_MAX] = '\0';
         struct mount_step steps[PLAN_STEPS_MAX];
         size_t n = 0;
-        if (CHECK_ERR(plan_mounts(&p, "/dev/vda2", steps, ELEMENTSOF(steps), &n, NULL), 0)) {
+        if (CHECK_ERR(plan_mounts(&p, &in, steps, ELEMENTSOF(steps), &n, NULL), 0)) {
                 size_t len = strlen(steps[2].options);
                 CHECK_INTEQ(len, CMDLINE_VALUE_MAX + 3);
                 CHECK_STREQ(steps[2].options + len - 3, ",ro");
@@ -549,8 +840,109 @@ static void test_mounts_limits(void) {
         p.rootflags[0] = '\0';
         memset(cfg.tmpfs_size, '9', sizeof cfg.tmpfs_size - 1);
         cfg.tmpfs_size[sizeof cfg.tmpfs_size - 1] = '\0';
-        if (CHECK_ERR(plan_mounts(&p, "/dev/vda2", steps, ELEMENTSOF(steps), &n, NULL), 0))
+        if (CHECK_ERR(plan_mounts(&p, &in, steps, ELEMENTSOF(steps), &n, NULL), 0))
                 CHECK_STREQ(steps[4].options, "mode=0755,size=9999999999999999999999999999999");
+}
+
+/* ---- found by tests/fuzz/fuzz-plan.c --------------------------------------------------- */
+
+/* The option that wins in a mount option string as libmount splits it (split_options() in
+ * lib/sys/fs-mount.c): the last one, where commas inside double quotes do not separate; an
+ * option with an unterminated quote is dropped by libmount without an error. */
+static const char *last_mount_option(const char *opts) {
+        const char *start = opts;
+        bool open = false;
+        for (const char *p = opts; *p; p++) {
+                if (*p == '"')
+                        open = !open;
+                else if (*p == ',' && !open)
+                        start = p + 1;
+        }
+        return open ? "<unterminated quote>" : start;
+}
+
+/* "ro" last in the slot's options must stay the option libmount applies last, whatever
+ * rootflags= holds: refusing such rootflags is as good. */
+static const struct {
+        const char *name;
+        const char *cmdline;
+} rootflags_quotes[] = {
+        {"balanced quotes in rootflags=", "root=/dev/vda2 rootflags=x=\"y\""},
+        {"rootflags= opening a quote it does not close", "root=/dev/vda2 rootflags=\"rw,\"x"},
+        {"rootflags= ending in a quote", "root=/dev/vda2 rootflags=rw,\""},
+};
+
+static void test_rootflags_quotes(void) {
+        for (size_t i = 0; i < ELEMENTSOF(rootflags_quotes); i++) {
+                unit_case("plan_mounts: %s (%s)", rootflags_quotes[i].name, rootflags_quotes[i].cmdline);
+                struct config cfg;
+                struct boot_plan p;
+                if (plan_for(rootflags_quotes[i].cmdline, NULL, NULL, &cfg, &p) < 0)
+                        continue; /* refused: fine */
+                struct mount_step steps[PLAN_STEPS_MAX];
+                size_t n = 0;
+                struct mount_inputs in = tmpfs_inputs("/dev/vda2");
+                if (plan_mounts(&p, &in, steps, ELEMENTSOF(steps), &n, NULL) < 0)
+                        continue; /* refused: fine */
+                if (!CHECK(n > 2 && steps[2].block_device_ro))
+                        continue;
+                CHECK_STREQ(last_mount_option(steps[2].options), "ro");
+        }
+}
+
+/* What config.c accepts, the plan must hold: a configuration that parses but cannot be
+ * planned fails every boot of the slot (and of the other slot, which ships the same one).
+ * Refusing it when the configuration is read is as good. */
+static const struct {
+        const char *name;
+        enum overlay_upper upper;
+        size_t binds, protected_paths; /* how many paths, "/b0".."/p0".. */
+        size_t long_bind, long_protected; /* or one path of this many bytes */
+} config_fits[] = {
+        {"the most binds and protected paths config.c takes, tmpfs upper", UPPER_TMPFS, CONFIG_PATHS_MAX,
+         CONFIG_PATHS_MAX, 0, 0},
+        {"the most binds and protected paths config.c takes, upper on /data", UPPER_DATA, CONFIG_PATHS_MAX,
+         CONFIG_PATHS_MAX, 0, 0},
+        {"a bind of the longest path config.c takes", UPPER_TMPFS, 0, 0, CONFIG_PATH_MAX - 1, 0},
+        {"a protected path of the longest path config.c takes", UPPER_TMPFS, 0, 0, 0, CONFIG_PATH_MAX - 1},
+};
+
+static char *path_words(const char *prefix, size_t n, size_t long_len) {
+        if (long_len) {
+                char *p = unit_repeat('l', long_len);
+                p[0] = '/';
+                return p;
+        }
+        char *s = unit_format("%s", "");
+        for (size_t k = 0; k < n; k++) {
+                char *t = unit_format("%s%s/%s%zu", s, k ? " " : "", prefix, k);
+                free(s);
+                s = t;
+        }
+        return s;
+}
+
+static void test_config_fits_plan(void) {
+        for (size_t i = 0; i < ELEMENTSOF(config_fits); i++) {
+                const typeof(config_fits[0]) *t = &config_fits[i];
+                unit_case("configuration vs. plan: %s", t->name);
+                _cleanup_free_ char *binds = path_words("b", t->binds, t->long_bind);
+                _cleanup_free_ char *protected_paths = path_words("p", t->protected_paths, t->long_protected);
+                _cleanup_free_ char *text =
+                        unit_format("[overlay]\nupper=%s\n[data]\ndevice=/dev/vda4\nbinds=%s\nprotected=%s\n",
+                                    t->upper == UPPER_DATA ? "data" : "tmpfs", binds, protected_paths);
+                struct config cfg;
+                struct boot_plan p;
+                if (plan_for("root=/dev/vda1", text, NULL, &cfg, &p) < 0)
+                        continue; /* the configuration refused: fine */
+                struct mount_inputs in = {.root_device = "/dev/vda1", .upper = t->upper,
+                                          .data_upper_dir = "/data/paios/overlay/default", .data_mounted = true};
+                struct mount_step steps[PLAN_STEPS_MAX];
+                size_t n = 0;
+                struct diag d = {0};
+                CHECK_ERR(plan_mounts(&p, &in, steps, ELEMENTSOF(steps), &n, &d), 0);
+                CHECK_STREQ(d.error, "");
+        }
 }
 
 static void test_default_inits(void) {
@@ -564,7 +956,11 @@ int main(void) {
         test_build();
         test_build_limits();
         test_mounts();
+        test_mounts_data();
+        test_mounts_data_limits();
         test_mounts_limits();
+        test_rootflags_quotes();
+        test_config_fits_plan();
         test_default_inits();
         return unit_exit();
 }

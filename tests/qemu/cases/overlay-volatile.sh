@@ -4,7 +4,8 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 fixtures_env
 private_disk "$PAIOS_BASE_DISK" disk
-before=$(md5sum <"$disk")
+# the slots: /data (partition 3) is mounted read-write by the default configuration
+before="$(partition_sum "$disk" 1) $(partition_sum "$disk" 2)"
 for n in 1 2; do
 	log=$PAIOS_TEST_TMP/boot$n.log
 	boot "$log" "$disk" "$PAIOS_INITRD" "rauc.slot=A"
@@ -12,5 +13,5 @@ for n in 1 2; do
 	expect_probe "$log" marker-write ok
 	expect_probe "$log" marker absent
 done
-[ "$(md5sum <"$disk")" = "$before" ] || fail "the disk changed: a write reached the slot"
+[ "$(partition_sum "$disk" 1) $(partition_sum "$disk" 2)" = "$before" ] || fail "a slot changed: a write reached it"
 pass
