@@ -79,8 +79,9 @@ done
 
 if [ "$uboot" = yes ]; then
 	# boot.scr on the disk chooses kernel, initramfs and command line.
-	[ -z "$kernel$initrd" ] && [ "$append_set" = no ] ||
+	if [ -n "$kernel$initrd" ] || [ "$append_set" = yes ]; then
 		die "--uboot takes no --kernel, --initrd or --append (boot.scr sets them; see scripts/uboot/README.md)"
+	fi
 	[ "$use_disk" = yes ] || die "--uboot needs a --disk to boot from"
 	[ -f "$uboot_bin" ] || die "U-Boot $uboot_bin missing: run scripts/install-deps.sh (u-boot-qemu)"
 else
