@@ -551,10 +551,32 @@ static int data_fall_back(struct boot *b, enum data_action action, const char *w
 }
 
 /* The slot filesystem's UUID: an upper made over another rootfs is not applied. */
-static void slot_identity(const struct boot *b, char *buf, size_t n) {
-        char uuid[64] = "";
+/* The slot's identity: its filesystem UUID and its os-release BUILD_ID (else VERSION_ID),
+ * read from the slot mounted read-only where the plan mounts it anyway. */
+static int slot_identity(struct boot *b, char *buf, size_t n) {
+        char uuid[64] = "", build[128] = "";
         (void)probe_value(b->root_device, "UUID", uuid, sizeof uuid);
-        (void)data_rootfs_identity(uuid, "", buf, n);
+
+        struct mount_step steps[PLAN_STEPS_MAX];
+        size_t k;
+        struct mount_inputs in = {.root_device = b->root_device, .upper = UPPER_TMPFS};
+        int r = plan_mounts(&b->plan, &in, steps, PLAN_STEPS_MAX, &k, &b->diag);
+        for (size_t i = 0; r == 0 && i < k; i++) {
+                r = mount_step_apply(b->root, &steps[i], &b->diag);
+                if (steps[i].kind == STEP_MOUNT) /* the slot: the first mount of every plan */
+                        break;
+        }
+        if (r < 0)
+                return r;
+        b->slot_mounted = true;
+        _cleanup_free_ char *text = NULL;
+        if (read_file_at_root(b->root, PAIOS_SLOT_DIR "/etc/os-release", (size_t)64 * 1024, &text, NULL) == 0 ||
+            read_file_at_root(b->root, PAIOS_SLOT_DIR "/usr/lib/os-release", (size_t)64 * 1024, &text, NULL) == 0) {
+                (void)os_release_value(text, "BUILD_ID", build, sizeof build);
+                if (!build[0])
+                        (void)os_release_value(text, "VERSION_ID", build, sizeof build);
+        }
+        return data_rootfs_identity(uuid, build, buf, n);
 }
 
 int stage_data(struct boot *b) {
@@ -634,7 +656,13 @@ int stage_data(struct boot *b) {
 
         if (b->upper == UPPER_DATA) {
                 char identity[256];
-                slot_identity(b, identity, sizeof identity);
+                r = slot_identity(b, identity, sizeof identity);
+                if (r < 0) {
+                        /* the slot does not mount: the failure mount-root would report, and
+                         * the slot's own fault (mark-bad applies) */
+                        b->stage = "mount-root";
+                        return r;
+                }
                 r = data_prepare_upper(b->root, b->plan.slot[0] ? b->plan.slot : "default", identity, reset,
                                        &b->config.data_protected, b->data_upper_dir, sizeof b->data_upper_dir,
                                        b->record.upper_decision, sizeof b->record.upper_decision, &d);
@@ -703,7 +731,7 @@ int stage_mount_root(struct boot *b) {
         if (r < 0)
                 return r;
         const char *failed = "";
-        r = apply_steps(b, steps, n, false, &failed);
+        r = apply_steps(b, steps, n, b->slot_mounted, &failed);
         if (r < 0 && b->upper == UPPER_DATA && strcmp(failed, "overlay") == 0) {
                 /* the overlay on /data failed (a full /data cannot hold the work
                  * directory): the same boot on a tmpfs upper, the reason recorded */

@@ -40,6 +40,7 @@ struct boot {
         char root_device[PATH_MAX]; /* the slot's device node, once found */
         enum overlay_upper upper;   /* the upper in use, after any fallback */
         bool data_mounted;
+        bool slot_mounted;          /* mounted early, for its identity */
         char data_upper_dir[PATH_MAX];
         struct boot_record record;
         bool plan_deferred;         /* the slot comes from the U-Boot environment */

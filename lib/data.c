@@ -75,6 +75,27 @@ int data_rootfs_identity(const char *fs_uuid, const char *build_id, char *buf, s
         return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
 }
 
+int os_release_value(const char *text, const char *key, char *buf, size_t n) {
+        size_t klen = strlen(key);
+        if (n)
+                buf[0] = '\0';
+        for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+                if (strncmp(line, key, klen) != 0 || line[klen] != '=')
+                        continue;
+                const char *v = line + klen + 1;
+                size_t len = strcspn(v, "\n");
+                if (len >= 2 && (v[0] == '"' || v[0] == '\'') && v[len - 1] == v[0]) {
+                        v++;
+                        len -= 2;
+                }
+                if (len >= n)
+                        return -ENAMETOOLONG;
+                memcpy(buf, v, len);
+                buf[len] = '\0';
+        }
+        return 0;
+}
+
 enum upper_action data_decide_upper(bool upper_exists, const char *stored, const char *current, bool factory_reset,
                                     char *why, size_t n) {
         if (!upper_exists) {

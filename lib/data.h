@@ -52,6 +52,10 @@ enum data_action data_decide_fsck(const struct config *c, int exit_code, char *w
  * BUILD_ID or VERSION_ID (may be ""). Writes "uuid=...\nbuild=...\n". */
 int data_rootfs_identity(const char *fs_uuid, const char *build_id, char *buf, size_t n);
 
+/* The value of key in os-release text (KEY=value, the value optionally quoted), "" when
+ * absent; -ENAMETOOLONG if it does not fit. */
+int os_release_value(const char *text, const char *key, char *buf, size_t n);
+
 enum upper_action {
         UPPER_KEEP,      /* use the existing upper */
         UPPER_NEW,       /* none there yet: create */

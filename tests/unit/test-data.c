@@ -345,6 +345,34 @@ static void test_machine_id(void) {
         }
 }
 
+/* ---- os-release ---------------------------------------------------------------------- */
+
+static void test_os_release(void) {
+        static const struct {
+                const char *name, *text, *key, *value;
+                int r;
+        } cases[] = {
+                {"plain", "ID=debian\nBUILD_ID=2026-11-27\n", "BUILD_ID", "2026-11-27", 0},
+                {"double quotes", "VERSION_ID=\"12\"\n", "VERSION_ID", "12", 0},
+                {"single quotes", "BUILD_ID='b 1'\n", "BUILD_ID", "b 1", 0},
+                {"absent", "ID=debian\n", "BUILD_ID", "", 0},
+                {"a key that only starts alike", "BUILD_IDX=1\nXBUILD_ID=2\n", "BUILD_ID", "", 0},
+                {"the last one wins", "BUILD_ID=1\nBUILD_ID=2\n", "BUILD_ID", "2", 0},
+                {"no final newline", "BUILD_ID=7", "BUILD_ID", "7", 0},
+                {"an unbalanced quote stays", "BUILD_ID=\"7\n", "BUILD_ID", "\"7", 0},
+                {"empty text", "", "BUILD_ID", "", 0},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                unit_case("os_release_value: %s", cases[i].name);
+                char buf[64];
+                CHECK_ERR(os_release_value(cases[i].text, cases[i].key, buf, sizeof buf), cases[i].r);
+                CHECK_STREQ(buf, cases[i].value);
+        }
+        unit_case("os_release_value: a value longer than the buffer");
+        char small[4];
+        CHECK_ERR(os_release_value("BUILD_ID=12345\n", "BUILD_ID", small, sizeof small), -ENAMETOOLONG);
+}
+
 /* ---- the layout ---------------------------------------------------------------------- */
 
 static void test_layout(void) {
@@ -364,6 +392,7 @@ int main(void) {
         test_factory_reset_due();
         test_attic_name();
         test_machine_id();
+        test_os_release();
         test_layout();
         return unit_exit();
 }

@@ -35,7 +35,11 @@ boot "$log" "$disk" "$PAIOS_INITRD" "rauc.slot=A paios.overlay.upper=data $(data
 expect_booted "$log" A
 expect_probe "$log" marker absent
 expect_record "$log" .overlay.upper tmpfs
-expect_record_match "$log" '.fallbacks[] | select(.what == "upper") | .why' 'No space left on device'
+# the upper is there and matches, so nothing is written to it; the overlay then cannot make
+# its work directory and comes up read-only, which is refused: the same tmpfs fallback
+expect_record_match "$log" '.fallbacks[] | select(.what == "upper") | .why' 'came up read-only'
+expect_line "$log" 'paios-init: overlay with its upper on /data: .*came up read-only.*: upper on tmpfs' \
+	"the overlay's fallback logged"
 [ "$(data_debugfs "$disk" 'cat /paios/overlay/A/upper/var/paios-marker')" = earlier ] || fail "A's upper changed"
 [ -z "$(data_ls "$disk" /paios/attic 2>/dev/null)" ] || fail "something was set aside on a full /data"
 pass
