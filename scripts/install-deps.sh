@@ -11,7 +11,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 stamp=/var/lib/paios-init-deps.stamp
-rev=7 # bump when the list below changes
+rev=8 # bump when the list below changes
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$rev" ]; then exit 0; fi
 
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
@@ -42,6 +42,8 @@ host_pkgs=(
   # images and boots
   qemu-system-arm qemu-utils u-boot-qemu u-boot-tools e2fsprogs fdisk dosfstools mtools
   cpio zstd gzip kmod busybox-static file
+  # test helpers: jq reads the boot record, python3 runs scripts/bench
+  jq python3
   # fw_printenv/fw_setenv: the U-Boot test reads uboot.env as RAUC does (scripts/uboot/)
   libubootenv-tool
   # the demo image (scripts/image/build-image.sh): arm64 rootfs with mmdebstrap, maintainer

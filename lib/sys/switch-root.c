@@ -129,9 +129,17 @@ int switch_root_exec(const char *newroot, const char *init, char *const argv[], 
         struct statfs sfs;
         struct stat st;
         if (fstatfs(oldroot, &sfs) == 0 && fstat(oldroot, &st) == 0 &&
-            (sfs.f_type == RAMFS_MAGIC || sfs.f_type == TMPFS_MAGIC))
-                remove_tree(TAKE_FD(oldroot), st.st_dev);
-        else
+            (sfs.f_type == RAMFS_MAGIC || sfs.f_type == TMPFS_MAGIC)) {
+                /* in a child, as util-linux switch_root does: the real init starts now,
+                 * and its reaping of an unknown child is all it takes */
+                pid_t pid = fork();
+                if (pid == 0) {
+                        remove_tree(TAKE_FD(oldroot), st.st_dev);
+                        _exit(0);
+                }
+                if (pid < 0)
+                        remove_tree(TAKE_FD(oldroot), st.st_dev);
+        } else
                 log_warn("initramfs root is no ramfs or tmpfs: not freeing it");
 
         /* everything is opened close-on-exec; this catches a descriptor a library left */
