@@ -477,6 +477,42 @@ static void test_boot_args(void) {
         }
 }
 
+/* A locked image keeps only the slot from the command line. */
+static void test_apply_lock(void) {
+        unit_case("boot_args_apply_lock: root=, rootfstype=, rootflags=, init= dropped, each with a warning");
+        struct kcmdline k;
+        if (!CHECK_ERR(kcmdline_parse("rauc.slot=A root=/dev/sda1 rootfstype=vfat rootflags=rw init=/bin/sh rootwait", &k, NULL), 0))
+                return;
+        struct boot_args a;
+        struct diag d = {0};
+        if (CHECK_ERR(boot_args_from_cmdline(&k, &a, &d), 0)) {
+                boot_args_apply_lock(&a, &d);
+                CHECK_STREQ(a.slot, "A");
+                CHECK_STREQ(a.root, NULL);
+                CHECK_STREQ(a.rootfstype, NULL);
+                CHECK_STREQ(a.rootflags, NULL);
+                CHECK_STREQ(a.init, NULL);
+                CHECK(a.rootwait);
+                CHECK_INTEQ(d.n_warn, 4);
+                CHECK_WARNED(&d, "root=/dev/sda1 ignored: the image is locked");
+                CHECK_WARNED(&d, "init=/bin/sh ignored: the image is locked");
+                boot_args_free(&a);
+        }
+        kcmdline_free(&k);
+
+        unit_case("boot_args_apply_lock: nothing to drop, nothing said");
+        if (!CHECK_ERR(kcmdline_parse("rauc.slot=B", &k, NULL), 0))
+                return;
+        struct diag quiet = {0};
+        if (CHECK_ERR(boot_args_from_cmdline(&k, &a, &quiet), 0)) {
+                boot_args_apply_lock(&a, &quiet);
+                CHECK_STREQ(a.slot, "B");
+                CHECK_INTEQ(quiet.n_warn, 0);
+                boot_args_free(&a);
+        }
+        kcmdline_free(&k);
+}
+
 int main(void) {
         test_split();
         test_split_divergence();
@@ -484,5 +520,6 @@ int main(void) {
         test_get();
         test_bootname_is_valid();
         test_boot_args();
+        test_apply_lock();
         return unit_exit();
 }
