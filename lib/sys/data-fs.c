@@ -25,11 +25,6 @@
 #include "parse-util.h"
 #include "watchdog.h"
 
-static void closedirp(DIR **d) {
-        if (*d)
-                (void)closedir(*d);
-}
-
 /* ---- probing ---------------------------------------------------------------------- */
 
 static bool region_is_zero(int fd, off_t offset, size_t len) {
@@ -150,36 +145,6 @@ static int open_data_dir(const char *root) {
                 return r;
         int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         return fd < 0 ? negative_errno() : fd;
-}
-
-/* Remove everything below dirfd (same filesystem only). Takes dirfd. */
-static void empty_dir(int dirfd) {
-        DIR *dir = fdopendir(dirfd);
-        if (!dir) {
-                (void)close(dirfd);
-                return;
-        }
-        struct stat self;
-        if (fstat(dirfd, &self) < 0) {
-                (void)closedir(dir);
-                return;
-        }
-        struct dirent *de;
-        while ((de = readdir(dir))) {
-                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                        continue;
-                struct stat st;
-                if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != self.st_dev)
-                        continue;
-                if (S_ISDIR(st.st_mode)) {
-                        int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        if (sub >= 0)
-                                empty_dir(sub);
-                        (void)unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
-                } else
-                        (void)unlinkat(dirfd, de->d_name, 0);
-        }
-        (void)closedir(dir);
 }
 
 /* Move datafd/rel into the attic as "<seq>-<what>-<slot>". */
@@ -376,7 +341,9 @@ int data_prepare_upper(const char *root, const char *slot, const char *identity,
                 return diag_fail(d, r, "/data/%s/{upper,work}: %s", rel, strerror(-r));
         }
         /* the overlay refuses a work directory holding an earlier boot's leftovers */
-        empty_dir(TAKE_FD(work));
+        struct stat wst;
+        if (fstat(work, &wst) == 0)
+                remove_tree(TAKE_FD(work), wst.st_dev);
         char rel_upper[PATH_MAX + 8];
         (void)snprintf(rel_upper, sizeof rel_upper, "%s/upper", rel);
         unshadow_protected(datafd, rel_upper, protected_paths, slot);
@@ -482,6 +449,21 @@ static int copy_tree(int src, int dst, unsigned depth) {
         return r;
 }
 
+/* The parent directory of rel below dirfd, made (mkdir -p, beneath, no links) if needed;
+ * *ret_leaf points at rel's last component. */
+static int open_parent_beneath(int dirfd, const char *rel, char *buf, size_t n, const char **ret_leaf) {
+        if (copy_string(buf, n, rel) < 0)
+                return -ENAMETOOLONG;
+        char *slash = strrchr(buf, '/');
+        *ret_leaf = slash ? slash + 1 : buf;
+        if (!slash) {
+                int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+                return fd < 0 ? negative_errno() : fd;
+        }
+        *slash = '\0';
+        return mkdir_beneath(dirfd, buf, 0755);
+}
+
 /* Open a path of the new root (absolute, under sysroot) without symbolic links, making
  * it (directory or empty file, like the source) if it does not exist. */
 static int open_target(const char *root, const char *target, bool want_dir) {
@@ -500,15 +482,8 @@ static int open_target(const char *root, const char *target, bool want_dir) {
                 return fd;
         /* make it: the parent directories first, then the last component */
         char parent[PATH_MAX];
-        (void)copy_string(parent, sizeof parent, rel);
-        char *slash = strrchr(parent, '/');
-        const char *leaf = slash ? slash + 1 : parent;
-        _cleanup_close_ int pfd = -EBADF;
-        if (slash) {
-                *slash = '\0';
-                pfd = mkdir_beneath(rootfd, parent, 0755);
-        } else
-                pfd = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+        const char *leaf;
+        _cleanup_close_ int pfd = open_parent_beneath(rootfd, rel, parent, sizeof parent, &leaf);
         if (pfd < 0)
                 return pfd;
         if (want_dir) {
@@ -557,15 +532,8 @@ static int open_data_source(const char *root, const struct mount_step *s, struct
         if (!seeded)
                 st = (struct stat){.st_mode = S_IFREG | 0444};
         char parent[PATH_MAX];
-        (void)copy_string(parent, sizeof parent, rel);
-        char *slash = strrchr(parent, '/');
-        const char *leaf = slash ? slash + 1 : parent;
-        _cleanup_close_ int pfd = -EBADF;
-        if (slash) {
-                *slash = '\0';
-                pfd = mkdir_beneath(state, parent, 0755);
-        } else
-                pfd = fcntl(state, F_DUPFD_CLOEXEC, 3);
+        const char *leaf;
+        _cleanup_close_ int pfd = open_parent_beneath(state, rel, parent, sizeof parent, &leaf);
         if (pfd < 0)
                 return diag_fail(d, pfd, "%s: %s", s->source, pfd == -ELOOP ? "a symbolic link on the way: refused" : strerror(-pfd));
         if (is_dir) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -82,6 +83,32 @@ int write_new_file_at_root(const char *root, const char *path, const char *s) {
         if (w < 0)
                 return negative_errno();
         return (size_t)w == n ? 0 : -EIO;
+}
+
+/* Remove everything below dirfd that is on its filesystem; mount points (other st_dev)
+ * are left alone, so nothing outside the initramfs is ever touched. Takes dirfd. */
+void remove_tree(int dirfd, dev_t dev) {
+        DIR *dir = fdopendir(dirfd);
+        if (!dir) {
+                (void)close(dirfd);
+                return;
+        }
+        struct dirent *de;
+        while ((de = readdir(dir))) {
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                struct stat st;
+                if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
+                        continue;
+                if (S_ISDIR(st.st_mode)) {
+                        int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (sub >= 0)
+                                remove_tree(sub, dev);
+                        (void)unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
+                } else
+                        (void)unlinkat(dirfd, de->d_name, 0);
+        }
+        (void)closedir(dir);
 }
 
 void sleep_ms(unsigned ms) {

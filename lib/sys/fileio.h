@@ -2,7 +2,14 @@
 /* Whole-file reads and writes relative to a root, close-on-exec. */
 #pragma once
 
+#include <dirent.h>
 #include <stddef.h>
+#include <sys/types.h>
+
+static inline void closedirp(DIR **d) {
+        if (*d)
+                (void)closedir(*d);
+}
 
 /* Read root+path, at most max bytes (-EFBIG beyond), NUL-terminated. */
 int read_file_at_root(const char *root, const char *path, size_t max, char **ret, size_t *ret_len);
@@ -10,6 +17,10 @@ int read_file_at_root(const char *root, const char *path, size_t max, char **ret
 int write_file_at_root(const char *root, const char *path, const char *s);
 /* Create root+path (it must not exist yet) holding s. */
 int write_new_file_at_root(const char *root, const char *path, const char *s);
+/* Remove everything below the directory dirfd that is on filesystem dev; mount points
+ * (another st_dev) are left alone. Takes dirfd. */
+void remove_tree(int dirfd, dev_t dev);
+
 /* Sleep ms milliseconds (EINTR resumed). */
 void sleep_ms(unsigned ms);
 

@@ -129,11 +129,6 @@ int modules_load_modalias(struct modules *m, const char *modalias) {
         return r < 0 ? r : count;
 }
 
-static void closedirp(DIR **d) {
-        if (*d)
-                (void)closedir(*d);
-}
-
 int modules_coldplug(struct modules *m, const char *root) {
         char buses[PATH_MAX];
         int r = path_join_root(buses, sizeof buses, root, "/sys/bus");

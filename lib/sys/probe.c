@@ -17,11 +17,6 @@
 #include "macro.h"
 #include "parse-util.h"
 
-static void closedirp(DIR **d) {
-        if (*d)
-                (void)closedir(*d);
-}
-
 /* A small sysfs attribute of block device name, newline removed. */
 static int read_block_attr(const char *root, const char *name, const char *attr, char *buf, size_t n) {
         char path[PATH_MAX];

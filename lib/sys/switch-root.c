@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "log.h"
 #include "macro.h"
 #include "parse-util.h"
@@ -72,32 +73,6 @@ int switch_root_check(const char *newroot, const char *init, char *ret_init, siz
                 if (check_init(rootfd, plan_default_inits[i]) == 0)
                         return copy_string(ret_init, n, plan_default_inits[i]);
         return diag_fail(d, -ENOENT, "no executable init in the new root (tried /sbin/init, /etc/init, /bin/init)");
-}
-
-/* Remove everything below dirfd that is on its filesystem; mount points (other st_dev)
- * are left alone, so nothing outside the initramfs is ever touched. Takes dirfd. */
-static void remove_tree(int dirfd, dev_t dev) {
-        DIR *dir = fdopendir(dirfd);
-        if (!dir) {
-                (void)close(dirfd);
-                return;
-        }
-        struct dirent *de;
-        while ((de = readdir(dir))) {
-                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                        continue;
-                struct stat st;
-                if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
-                        continue;
-                if (S_ISDIR(st.st_mode)) {
-                        int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        if (sub >= 0)
-                                remove_tree(sub, dev);
-                        (void)unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
-                } else
-                        (void)unlinkat(dirfd, de->d_name, 0);
-        }
-        (void)closedir(dir);
 }
 
 int switch_root_exec(const char *newroot, const char *init, char *const argv[], struct diag *d) {
