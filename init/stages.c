@@ -86,6 +86,7 @@ static void load_system_conf(struct boot *b) {
         int r = read_config_text(b, b->config.system_conf, &text, &len);
         if (r < 0) {
                 log_warn("cannot read %s: %s", b->config.system_conf, strerror(-r));
+                (void)copy_string(b->rauc_error, sizeof b->rauc_error, strerror(-r));
                 return;
         }
         struct diag d = {0};
@@ -96,6 +97,7 @@ static void load_system_conf(struct boot *b) {
         log_diag_warnings(b->config.system_conf, &d);
         if (r < 0) {
                 log_err("%s: %s", b->config.system_conf, d.error[0] ? d.error : strerror(-r));
+                (void)copy_string(b->rauc_error, sizeof b->rauc_error, d.error[0] ? d.error : strerror(-r));
                 return;
         }
         b->rauc = TAKE_PTR(sys);
@@ -146,16 +148,24 @@ static int plan_and_log(struct boot *b) {
         struct diag pd = {0};
         r = plan_build(&b->args, &b->config, b->rauc, &b->plan, &pd);
         log_diag_warnings("plan", &pd);
+        if (r < 0 && !b->rauc && b->rauc_error[0] && b->args.slot && !b->args.root)
+                /* the FATAL line says why system.conf could not be used, not only that */
+                return diag_fail(&b->diag, r, "%.64s: %.128s: cannot map rauc.slot=%s to a device", b->config.system_conf,
+                                 b->rauc_error, b->args.slot);
         if (r < 0)
                 return diag_fail(&b->diag, r, "%s", pd.error);
 
         char dev[DEVSPEC_VALUE_MAX + 16];
         (void)devspec_format(&b->plan.root, dev, sizeof dev);
-        log_notice("slot %s%s%s%s: device %s (from %s), fstype %s, wait %s%d s",
+        char wait[32];
+        if (b->plan.device_timeout_ms < 0)
+                (void)snprintf(wait, sizeof wait, "without limit");
+        else
+                (void)snprintf(wait, sizeof wait, "up to %d s", b->plan.device_timeout_ms / 1000);
+        log_notice("slot %s%s%s%s: device %s (from %s), fstype %s, wait %s",
                    b->plan.slot[0] ? b->plan.slot : "-", b->plan.slot_name[0] ? " (" : "", b->plan.slot_name,
                    b->plan.slot_name[0] ? ")" : "", dev, b->plan.root_origin, b->plan.fstype[0] ? b->plan.fstype : "auto",
-                   b->plan.device_timeout_ms < 0 ? "without limit, now " : "up to ",
-                   b->plan.device_timeout_ms < 0 ? 0 : b->plan.device_timeout_ms / 1000);
+                   wait);
         stage_done(b);
         return 0;
 }

@@ -28,6 +28,7 @@ struct boot {
         struct kcmdline cmdline;
         struct boot_args args;
         struct rauc_system *rauc; /* NULL when system.conf is missing or unreadable */
+        char rauc_error[DIAG_TEXT_MAX]; /* then why */
         struct boot_plan plan;
 
         struct modules *modules;

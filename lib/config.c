@@ -137,7 +137,8 @@ static bool module_name_is_valid(const char *s, size_t n) {
 /* A number with an optional k, m, g or % suffix, as tmpfs's size= takes it. */
 static bool size_is_valid(const char *s) {
         size_t digits = strspn(s, "0123456789");
-        if (digits == 0)
+        /* 0 would mean no limit at all to tmpfs */
+        if (digits == 0 || strspn(s, "0") == digits)
                 return false;
         const char *suffix = s + digits;
         return !*suffix || (suffix[1] == '\0' && strchr("kKmMgG%", *suffix));
@@ -332,7 +333,7 @@ void config_apply_cmdline(struct config *c, const struct kcmdline *cmdline, stru
                 struct diag why = {0};
                 if (option_set(c, o, value, &why) < 0) {
                         *c = saved;
-                        diag_warn(d, "%s on the command line, ignored", why.error);
+                        diag_warn(d, CMDLINE_PREFIX "%s on the command line, ignored", why.error);
                 }
         }
 }

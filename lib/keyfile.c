@@ -96,8 +96,13 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
         if (len > KEYFILE_SIZE_MAX)
                 return diag_fail(d, -EFBIG, "file is %zu bytes, more than the %d allowed", len,
                                  KEYFILE_SIZE_MAX);
-        if (memchr(text, '\0', len))
-                return diag_fail(d, -EINVAL, "file contains a NUL byte");
+        const char *nul = memchr(text, '\0', len);
+        if (nul) {
+                unsigned line = 1;
+                for (const char *c = text; c < nul; c++)
+                        line += *c == '\n';
+                return diag_fail(d, -EINVAL, "line %u contains a NUL byte", line);
+        }
 
         for (const char *p = text, *end = text + len; p < end;) {
                 const char *eol = memchr(p, '\n', (size_t)(end - p));

@@ -80,9 +80,10 @@ int write_new_file_at_root(const char *root, const char *path, const char *s) {
                 return negative_errno();
         size_t n = strlen(s);
         ssize_t w = write(fd, s, n);
-        if (w < 0)
-                return negative_errno();
-        return (size_t)w == n ? 0 : -EIO;
+        r = w < 0 ? negative_errno() : (size_t)w == n ? 0 : -ENOSPC;
+        if (r < 0)
+                (void)unlink(p); /* all or nothing: a reader must never find half a file */
+        return r;
 }
 
 /* Remove everything below dirfd that is on its filesystem; mount points (other st_dev)

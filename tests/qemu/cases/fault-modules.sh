@@ -1,0 +1,34 @@
+#!/bin/bash
+# Fault matrix (tests/qemu/FAULTS.md), kernel modules: an initramfs without the overlay
+# module (its configuration's [modules] load= lacks it, so mkinitramfs does not pack it,
+# and the kernel's own request for fs-overlay finds nothing) fails at mount-root with one
+# FATAL line naming overlay and the missing filesystem type, the slots untouched; a module
+# that does not exist at all (paios.modules.load= on the command line, since mkinitramfs
+# refuses unknown modules at build time) is a warning, and the boot completes.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../fault-lib.sh"
+fixtures_env
+
+conf=$PAIOS_TEST_TMP/no-overlay.conf
+sed -E 's/^load = (.*) overlay(.*)$/load = \1\2/' "$PAIOS_ROOT/initramfs/paios-init.conf" >"$conf"
+grep -E '^load = ' "$conf" | grep -vw overlay >/dev/null || fail "could not drop overlay from [modules] load="
+make_initramfs initrd --config "$conf"
+private_disk "$PAIOS_BASE_DISK" disk
+before=$(slot_sums "$disk")
+log=$PAIOS_TEST_TMP/no-overlay.log
+boot "$log" "$disk" "$initrd" "paios.boot.failure-delay=0 rauc.slot=A"
+expect_exact "$log" 'paios-init: mounted slot: /dev/vda1 on /run/paios/slot (ext4, ro)' "the slot mounted"
+expect_fatal_exact "$log" 'mount-root: overlay: mount -t overlay -o lowerdir=/run/paios/slot,upperdir=/run/paios/overlay/upper,workdir=/run/paios/overlay/work /dev/vda1 /sysroot: No such device (filesystem type unknown to the kernel: module missing?)'
+expect_no_line "$log" '^PAIOS-TEST' "a slot's init ran"
+expect_slots_unchanged "$disk" "$before" "no overlay module"
+
+# paios.modules.load= replaces the image's list (ext4 overlay vfat): the filesystems the
+# boot needs then come on the kernel's own request (/sbin/modprobe is /init)
+log=$PAIOS_TEST_TMP/no-such-module.log
+boot "$log" "$PAIOS_BASE_DISK" "$PAIOS_INITRD" "rauc.slot=A paios.modules.load=nosuchmod" --snapshot
+expect_booted "$log" A
+expect_no_fatal "$log"
+expect_exact "$log" "paios-init: module nosuchmod: not in /lib/modules/$PAIOS_KVER" "the warning"
+expect_exact "$log" "paios-init: modprobe fs-overlay: loaded on the kernel's request" "overlay on the kernel's request"
+pass
