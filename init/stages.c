@@ -377,12 +377,13 @@ int stage_bootenv(struct boot *b) {
         modules_join(b); /* vfat and its code pages */
         int r = bootenv_open(b);
         if (r < 0) {
+                /* a copy: diag_fail() below writes the buffer it would read */
+                char why[DIAG_TEXT_MAX];
+                (void)copy_string(why, sizeof why, b->diag.error[0] ? b->diag.error : strerror(-r));
                 if (b->plan_deferred)
-                        return diag_fail(&b->diag, r, "no rauc.slot= and no U-Boot environment: %s",
-                                         b->diag.error[0] ? b->diag.error : strerror(-r));
-                log_warn("U-Boot environment: %s: boot counters not recorded, a failing slot not marked bad",
-                         b->diag.error[0] ? b->diag.error : strerror(-r));
-                record_add_fallback(&b->record, "bootenv", b->diag.error[0] ? b->diag.error : strerror(-r));
+                        return diag_fail(&b->diag, r, "no rauc.slot= and no U-Boot environment: %s", why);
+                log_warn("U-Boot environment: %s: boot counters not recorded, a failing slot not marked bad", why);
+                record_add_fallback(&b->record, "bootenv", why);
                 b->diag.error[0] = '\0';
                 bootenv_release(b);
                 stage_done(b);
