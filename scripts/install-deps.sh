@@ -11,7 +11,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 stamp=/var/lib/paios-init-deps.stamp
-rev=8 # bump when the list below changes
+rev=9 # bump when the list below changes
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$rev" ]; then exit 0; fi
 
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
@@ -46,6 +46,8 @@ host_pkgs=(
   jq python3
   # fw_printenv/fw_setenv: the U-Boot test reads uboot.env as RAUC does (scripts/uboot/)
   libubootenv-tool
+  # the system test's VM runner (tests/system/vm-run.pl): Time::HiRes is in perl, not perl-base
+  perl
   # the demo image (scripts/image/build-image.sh): arm64 rootfs with mmdebstrap, maintainer
   # scripts through qemu-user + binfmt_misc, RAUC bundles; debootstrap for paios.yaml's debos
   mmdebstrap arch-test qemu-user-static binfmt-support debootstrap rauc squashfs-tools openssl

@@ -13,6 +13,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -172,11 +173,23 @@ int mount_step_apply(const char *root, const struct mount_step *s, struct diag *
                 if (r < 0)
                         return diag_fail(d, r, "%s: mkdir %s: %s", s->what, target, strerror(-r));
                 return 0;
-        case STEP_SYMLINK:
+        case STEP_SYMLINK: {
+                /* A block device is linked as /dev/block/MAJ:MIN: the only form systemd
+                 * parses in /run/systemd/volatile-root (device_path_parse_major_minor();
+                 * systemd-volatile-root writes it so too), else gpt-auto-generator fails. */
+                char dev[PATH_MAX], link[64];
+                const char *to = s->source;
+                struct stat st;
+                if (path_join_root(dev, sizeof dev, root, s->source) == 0 && stat(dev, &st) == 0 &&
+                    S_ISBLK(st.st_mode)) {
+                        (void)snprintf(link, sizeof link, "/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
+                        to = link;
+                }
                 (void)unlink(target);
-                if (symlink(s->source, target) < 0)
-                        return diag_fail(d, negative_errno(), "%s: symlink %s -> %s: %m", s->what, target, s->source);
+                if (symlink(to, target) < 0)
+                        return diag_fail(d, negative_errno(), "%s: symlink %s -> %s: %m", s->what, target, to);
                 return 0;
+        }
         case STEP_MOUNT:
                 return apply_mount(root, s, d);
         case STEP_BIND:

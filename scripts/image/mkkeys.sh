@@ -12,6 +12,11 @@
 # the clone (build-image.sh passes ${PAIOS_CACHE:-/var/cache/paios-init}/image/keys). A DIR
 # that holds all the files is left as it is, so images stay installable on each other.
 #
+# The signing certificate's extended key usage names both purposes RAUC can check:
+# emailProtection for its default ([keyring] check-purpose=smimesign: a certificate with
+# only codeSigning fails "unsuitable certificate purpose") and codeSigning for
+# check-purpose=codesign.
+#
 # ECDSA P-256: RAUC 1.8 (bookworm) fails to sign with Ed25519 keys (its CMS signing passes
 # a digest that OpenSSL refuses for Ed25519: "CMS signer error"), while P-256 keys sign
 # and verify, are small and fast on the target, and are what RAUC's own test suite uses
@@ -41,7 +46,8 @@ make_pair() {
   openssl req -new "${curve[@]}" -keyout "$tmp/${p}signing.key.pem" -out "$tmp/${p}signing.csr" \
     -subj "/O=paios-init test/CN=$name signing" 2>/dev/null
   printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
-    "extendedKeyUsage=codeSigning" "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid,issuer" \
+    "extendedKeyUsage=emailProtection,codeSigning" "subjectKeyIdentifier=hash" \
+    "authorityKeyIdentifier=keyid,issuer" \
     >"$tmp/${p}ext.cnf"
   openssl x509 -req -in "$tmp/${p}signing.csr" -CA "$tmp/${p}ca.cert.pem" -CAkey "$tmp/${p}ca.key.pem" \
     -set_serial "0x$(openssl rand -hex 8)" -days "$days" -extfile "$tmp/${p}ext.cnf" \

@@ -14,7 +14,7 @@ expect_probe "$log" root-source /dev/vda1
 expect_probe "$log" lower-ro yes
 expect_probe "$log" lower-sb-ro yes
 expect_line "$log" '^PAIOS-TEST write-lower=.*Read-only file system' "a write to the slot fails"
-expect_probe "$log" volatile-root /dev/vda1
+expect_probe "$log" volatile-root /dev/block/254:1 # /dev/vda1, in the form systemd parses
 expect_probe "$log" self-mounted ""
 expect_probe "$log" initramfs-left no
 expect_line "$log" 'PAIOS-TEST mountinfo: .* / / rw,.* - overlay /dev/vda1 rw,lowerdir=/run/paios/slot,upperdir=/run/paios/overlay/upper,workdir=/run/paios/overlay/work' "the overlay root"
