@@ -9,18 +9,12 @@
 
 static unsigned passed, failed;
 static char case_name[512];
-static const char *lib_bug;
 
 void unit_case(const char *fmt, ...) {
         va_list ap;
         va_start(ap, fmt);
         (void)vsnprintf(case_name, sizeof case_name, fmt, ap);
         va_end(ap);
-        lib_bug = NULL;
-}
-
-void unit_lib_bug(const char *what) {
-        lib_bug = what;
 }
 
 /* A value for a failure message: quoted, control bytes escaped, long strings shortened so
@@ -63,13 +57,11 @@ static bool report(bool ok, const char *file, int line, const char *fmt, ...) {
                 return true;
         }
         failed++;
-        fprintf(stderr, "%s:%d: %s[%s] ", file, line, lib_bug ? "LIB BUG: " : "", case_name);
+        fprintf(stderr, "%s:%d: [%s] ", file, line, case_name);
         va_list ap;
         va_start(ap, fmt);
         vfprintf(stderr, fmt, ap);
         va_end(ap);
-        if (lib_bug)
-                fprintf(stderr, "\n    (known lib/ bug, reported: %s)", lib_bug);
         fputc('\n', stderr);
         return false;
 }

@@ -20,11 +20,6 @@
 /* Name the case that the following checks belong to; printed with each failure. */
 void unit_case(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Mark the current case as documenting a known bug in lib/ (reported, not yet fixed):
- * its failures are printed as "LIB BUG: <what>" so they are not mistaken for test bugs.
- * Cleared by the next unit_case(). */
-void unit_lib_bug(const char *what);
-
 bool unit_check(bool ok, const char *file, int line, const char *expr);
 bool unit_check_streq(const char *a, const char *b, const char *file, int line, const char *ea, const char *eb);
 bool unit_check_inteq(long long a, long long b, const char *file, int line, const char *ea, const char *eb);
