@@ -4,7 +4,9 @@
  * the slot's init. This file is the boot's sequence and nothing else. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "modules.h"

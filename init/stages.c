@@ -211,14 +211,41 @@ int stage_print_plan(struct boot *b) {
         return 0;
 }
 
-static void load_configured_modules(struct boot *b) {
+/* Load the configured modules of one loader (worker[i] == which), in the configured order. */
+static void load_configured_modules(struct boot *b, const unsigned worker[], unsigned which) {
         for (size_t i = 0; i < b->config.n_modules; i++) {
+                if (worker[i] != which)
+                        continue;
                 int r = modules_load(b->modules, b->config.modules[i]);
                 if (r == -ENOENT)
                         log_warn("module %s: not in %s", b->config.modules[i], modules_dir(b->modules));
                 else if (r < 0)
                         log_warn("module %s: %s", b->config.modules[i], strerror(-r));
         }
+}
+
+/* Split the configured modules between this process and a child (lib/module-plan.h).
+ * Returns the number of loaders; anything that cannot be planned loads here. */
+static int plan_module_loaders(struct boot *b, unsigned worker[]) {
+        _Static_assert((int)CONFIG_MODULES_MAX <= (int)MODULE_PLAN_JOBS_MAX, "a job per configured module");
+        size_t n = b->config.n_modules;
+        for (size_t i = 0; i < n; i++)
+                worker[i] = 0;
+        if (n == 0)
+                return 1;
+        _cleanup_free_ struct module_job *jobs = calloc(n, sizeof *jobs);
+        if (!jobs)
+                return 1;
+        for (size_t i = 0; i < n; i++)
+                if (modules_job(b->modules, b->config.modules[i], &jobs[i]) < 0)
+                        return 1;
+        int loaders = module_plan_assign(jobs, n, b->config.coldplug, worker);
+        if (loaders < 0) {
+                for (size_t i = 0; i < n; i++)
+                        worker[i] = 0;
+                return 1;
+        }
+        return loaders;
 }
 
 /* Wait for the configured modules (loaded in parallel by stage_modules). */
@@ -243,20 +270,33 @@ int stage_modules(struct boot *b) {
                 stage_done(b);
                 return 0; /* a kernel with everything built in needs none */
         }
-        /* The configured modules (filesystems, which no device asks for) load in a child
-         * while this process coldplugs the hardware: the two chains are independent, and
-         * loading modules is most of an initramfs's time on a slow CPU. The child is
-         * joined before anything needs its modules (stages bootenv, data, mount-root). */
+        /* Loading modules is most of an initramfs's time on a slow CPU, and independent
+         * chains load in parallel: the configured modules are split between a child and
+         * this process (which coldplugs first). The child is joined before anything may
+         * need its modules (stages watchdog, bootenv, data, mount-root). */
+        unsigned worker[CONFIG_MODULES_MAX] = {0};
+        int loaders = plan_module_loaders(b, worker);
         b->modules_child = -1;
-        if (b->config.n_modules > 0 && b->config.coldplug) {
+        if (loaders == 2) {
                 b->modules_child = fork();
                 if (b->modules_child == 0) {
-                        load_configured_modules(b);
+                        load_configured_modules(b, worker, 1);
                         _exit(0);
                 }
+                if (b->modules_child < 0) {
+                        log_warn("fork for loading modules: %s: loading them in turn", strerror(errno));
+                        for (size_t i = 0; i < b->config.n_modules; i++)
+                                worker[i] = 0;
+                } else {
+                        size_t in_child = 0;
+                        for (size_t i = 0; i < b->config.n_modules; i++)
+                                in_child += worker[i];
+                        log_info("modules: %zu of %zu configured loading in a second process", in_child,
+                                 b->config.n_modules);
+                }
         }
-        if (b->modules_child < 0)
-                load_configured_modules(b); /* no coldplug to overlap with, or no fork */
+        /* present devices first: the root device is on the critical path, the
+         * filesystems are needed only once it is there */
         if (b->config.coldplug) {
                 r = modules_coldplug(b->modules, b->root);
                 if (r < 0)
@@ -264,6 +304,7 @@ int stage_modules(struct boot *b) {
                 else
                         log_info("coldplug: %d modules for present devices", r);
         }
+        load_configured_modules(b, worker, 0);
         stage_done(b);
         return 0;
 }
@@ -275,6 +316,11 @@ int stage_watchdog(struct boot *b) {
                 return 0;
         }
         int fd = watchdog_arm(b->root, b->config.watchdog_device, b->config.watchdog_timeout_s, &b->watchdog_timeout_s);
+        if (fd == -ENOENT && b->modules_child > 0) {
+                modules_join(b); /* its driver may be among the child's modules */
+                fd = watchdog_arm(b->root, b->config.watchdog_device, b->config.watchdog_timeout_s,
+                                  &b->watchdog_timeout_s);
+        }
         if (fd < 0) {
                 if (b->config.watchdog_required)
                         return diag_fail(&b->diag, fd, "watchdog %s: %s (watchdog.required=true)",
@@ -784,7 +830,7 @@ int stage_check_new_root(struct boot *b) {
 }
 
 /* The boot record: the plan, what probing found, what fell back, the timings. */
-static void write_record(struct boot *b, const struct rusage *ru) {
+static void write_record(struct boot *b, const struct rusage *ru, const struct rusage *children) {
         struct boot_record *r = &b->record;
         (void)copy_string(r->slot, sizeof r->slot, b->plan.slot);
         (void)copy_string(r->slot_name, sizeof r->slot_name, b->plan.slot_name);
@@ -807,6 +853,9 @@ static void write_record(struct boot *b, const struct rusage *ru) {
         r->utime_ms = (unsigned long)(ru->ru_utime.tv_sec * 1000 + ru->ru_utime.tv_usec / 1000);
         r->stime_ms = (unsigned long)(ru->ru_stime.tv_sec * 1000 + ru->ru_stime.tv_usec / 1000);
         r->maxrss_kib = ru->ru_maxrss;
+        r->minflt = ru->ru_minflt;
+        r->children_utime_ms =
+                (unsigned long)(children->ru_utime.tv_sec * 1000 + children->ru_utime.tv_usec / 1000);
 
         char json[8192];
         int k = record_format_json(r, json, sizeof json);
@@ -827,9 +876,10 @@ int stage_handover(struct boot *b) {
         b->modules = NULL;
         stage_done(b);
 
-        struct rusage ru;
+        struct rusage ru, children;
         (void)getrusage(RUSAGE_SELF, &ru);
-        write_record(b, &ru);
+        (void)getrusage(RUSAGE_CHILDREN, &children);
+        write_record(b, &ru, &children);
 
         char line[512];
         size_t used = 0;
@@ -841,8 +891,10 @@ int stage_handover(struct boot *b) {
                 used += (size_t)k;
         }
         log_info("stage times (ms): %s", line);
-        log_notice("switching to %s on %s after %lu ms (user %lu ms, sys %lu ms, maxrss %ld KiB)", b->init,
-                   b->root_device, b->record.total_ms, b->record.utime_ms, b->record.stime_ms, b->record.maxrss_kib);
+        log_notice("switching to %s on %s after %lu ms (user %lu ms, sys %lu ms, maxrss %ld KiB, page faults %ld; "
+                   "helpers: user %lu ms)",
+                   b->init, b->root_device, b->record.total_ms, b->record.utime_ms, b->record.stime_ms,
+                   b->record.maxrss_kib, b->record.minflt, b->record.children_utime_ms);
         return 0;
 }
 

@@ -123,7 +123,8 @@ int record_format_json(const struct boot_record *r, char *buf, size_t n) {
                 put_string(&o, r->stages[i].stage);
                 put(&o, ":%lu", r->stages[i].ms);
         }
-        put(&o, "},\"total_ms\":%lu,\"utime_ms\":%lu,\"stime_ms\":%lu,\"maxrss_kib\":%ld}\n", r->total_ms, r->utime_ms,
-            r->stime_ms, r->maxrss_kib);
+        put(&o, "},\"total_ms\":%lu,\"utime_ms\":%lu,\"stime_ms\":%lu,\"maxrss_kib\":%ld,\"minflt\":%ld,", r->total_ms,
+            r->utime_ms, r->stime_ms, r->maxrss_kib, r->minflt);
+        put(&o, "\"children_utime_ms\":%lu}\n", r->children_utime_ms);
         return o.overflow ? -ENOBUFS : 0;
 }

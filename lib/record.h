@@ -36,6 +36,8 @@ struct boot_record {
         size_t n_stages;
         unsigned long total_ms, utime_ms, stime_ms;
         long maxrss_kib;
+        unsigned long children_utime_ms; /* the helpers /init waited for (module loader, hooks, fsck) */
+        long minflt;                     /* page faults of /init itself */
 };
 
 void record_add_fallback(struct boot_record *r, const char *what, const char *why);

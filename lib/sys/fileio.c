@@ -55,6 +55,26 @@ int read_file_at_root(const char *root, const char *path, size_t max, char **ret
         return 0;
 }
 
+int read_sysfs_attr(int dirfd, const char *path, char *buf, size_t n) {
+        if (n < 2)
+                return -EINVAL;
+        _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        ssize_t k;
+        do
+                k = read(fd, buf, n - 1);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return negative_errno();
+        if ((size_t)k == n - 1)
+                return -EFBIG;
+        while (k > 0 && buf[k - 1] == '\n')
+                k--;
+        buf[k] = '\0';
+        return (int)k;
+}
+
 int write_file_at_root(const char *root, const char *path, const char *s) {
         char p[PATH_MAX];
         int r = path_join_root(p, sizeof p, root, path);

@@ -13,6 +13,11 @@ static inline void closedirp(DIR **d) {
 
 /* Read root+path, at most max bytes (-EFBIG beyond), NUL-terminated. */
 int read_file_at_root(const char *root, const char *path, size_t max, char **ret, size_t *ret_len);
+/* A sysfs attribute at dirfd/path (AT_FDCWD: path as it is) into buf, NUL-terminated, the
+ * trailing newline removed; returns its length. One read(): kernfs hands a whole
+ * attribute (at most a page) to the first read, and an initramfs reads many of them.
+ * -EFBIG if it does not fit in n - 1 bytes. */
+int read_sysfs_attr(int dirfd, const char *path, char *buf, size_t n);
 /* Write s to root+path (an existing file such as a /proc or /sys knob). */
 int write_file_at_root(const char *root, const char *path, const char *s);
 /* Create root+path (it must not exist yet) holding s. */

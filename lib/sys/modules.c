@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -119,6 +120,67 @@ int modules_load(struct modules *m, const char *name) {
         return insert_all(list, NULL);
 }
 
+/* Add mod to the closure once, with the size of its file. A closure longer than the
+ * table only makes the grouping coarser: loading resolves dependencies by itself. */
+static void job_add(struct module_job *j, struct kmod_module *mod) {
+        const char *name = kmod_module_get_name(mod);
+        for (size_t i = 0; i < j->n_closure; i++)
+                if (strcmp(j->closure[i], name) == 0)
+                        return;
+        if (j->n_closure >= MODULE_PLAN_CLOSURE_MAX || copy_string(j->closure[j->n_closure], MODULE_PLAN_NAME_MAX, name) < 0)
+                return;
+        j->n_closure++;
+        const char *path = kmod_module_get_path(mod); /* NULL for built-in modules */
+        struct stat st;
+        if (path && stat(path, &st) == 0)
+                j->bytes += (unsigned long)st.st_size;
+}
+
+static void job_add_with_dependencies(struct module_job *j, struct kmod_module *mod) {
+        job_add(j, mod);
+        _cleanup_(kmod_list_freep) struct kmod_list *deps = kmod_module_get_dependencies(mod);
+        struct kmod_list *it;
+        kmod_list_foreach(it, deps) {
+                struct kmod_module *dep = kmod_module_get_module(it);
+                job_add(j, dep);
+                kmod_module_unref(dep);
+        }
+}
+
+int modules_job(struct modules *m, const char *name, struct module_job *ret) {
+        memset(ret, 0, sizeof *ret);
+        _cleanup_(kmod_list_freep) struct kmod_list *list = NULL;
+        int r = kmod_module_new_from_lookup(m->ctx, name, &list);
+        if (r < 0)
+                return r;
+        if (!list) /* loaded on its own, to fail with its own message */
+                return copy_string(ret->closure[ret->n_closure++], MODULE_PLAN_NAME_MAX, name);
+        ret->known = true;
+        struct kmod_list *it;
+        kmod_list_foreach(it, list) {
+                struct kmod_module *mod = kmod_module_get_module(it);
+                job_add_with_dependencies(ret, mod);
+                /* softdeps load with the module (ext4 pulls crc32c): they are part of its chain */
+                _cleanup_(kmod_list_freep) struct kmod_list *pre = NULL;
+                _cleanup_(kmod_list_freep) struct kmod_list *post = NULL;
+                if (kmod_module_get_softdeps(mod, &pre, &post) == 0) {
+                        struct kmod_list *s;
+                        kmod_list_foreach(s, pre) {
+                                struct kmod_module *soft = kmod_module_get_module(s);
+                                job_add_with_dependencies(ret, soft);
+                                kmod_module_unref(soft);
+                        }
+                        kmod_list_foreach(s, post) {
+                                struct kmod_module *soft = kmod_module_get_module(s);
+                                job_add_with_dependencies(ret, soft);
+                                kmod_module_unref(soft);
+                        }
+                }
+                kmod_module_unref(mod);
+        }
+        return 0;
+}
+
 int modules_load_modalias(struct modules *m, const char *modalias) {
         _cleanup_(kmod_list_freep) struct kmod_list *list = NULL;
         int r = kmod_module_new_from_lookup(m->ctx, modalias, &list);
@@ -129,6 +191,28 @@ int modules_load_modalias(struct modules *m, const char *modalias) {
         return r < 0 ? r : count;
 }
 
+/* Modaliases that matched nothing, remembered for the walk: boards repeat them (qemu's
+ * virt machine has 32 identical empty virtio-mmio slots, SoCs many identical blocks). */
+struct alias_misses {
+        char alias[16][256];
+        unsigned n, next;
+};
+
+static bool alias_missed(const struct alias_misses *c, const char *alias) {
+        for (unsigned i = 0; i < c->n; i++)
+                if (strcmp(c->alias[i], alias) == 0)
+                        return true;
+        return false;
+}
+
+static void alias_remember_miss(struct alias_misses *c, const char *alias) {
+        if (copy_string(c->alias[c->next], sizeof c->alias[0], alias) < 0)
+                return; /* too long to remember: looked up each time */
+        c->next = (c->next + 1) % ELEMENTSOF(c->alias);
+        if (c->n < ELEMENTSOF(c->alias))
+                c->n++;
+}
+
 int modules_coldplug(struct modules *m, const char *root) {
         char buses[PATH_MAX];
         int r = path_join_root(buses, sizeof buses, root, "/sys/bus");
@@ -137,38 +221,42 @@ int modules_coldplug(struct modules *m, const char *root) {
         _cleanup_(closedirp) DIR *bd = opendir(buses);
         if (!bd)
                 return negative_errno();
+        struct alias_misses misses = {0};
         int matched = 0;
         struct dirent *bus;
         /* /sys/bus/<bus>/devices/<dev>/modalias: what udev's "trigger" walks as well */
         while ((bus = readdir(bd))) {
                 if (bus->d_name[0] == '.')
                         continue;
-                char devices[PATH_MAX];
-                if (snprintf(devices, sizeof devices, "%s/%s/devices", buses, bus->d_name) >= (int)sizeof devices)
+                char devices[NAME_MAX + 16];
+                if (snprintf(devices, sizeof devices, "%s/devices", bus->d_name) >= (int)sizeof devices)
                         continue;
-                _cleanup_(closedirp) DIR *dd = opendir(devices);
-                if (!dd)
+                int dfd = openat(dirfd(bd), devices, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (dfd < 0)
                         continue;
+                _cleanup_(closedirp) DIR *dd = fdopendir(dfd); /* owns dfd from here on */
+                if (!dd) {
+                        (void)close(dfd);
+                        continue;
+                }
                 struct dirent *dev;
                 while ((dev = readdir(dd))) {
                         if (dev->d_name[0] == '.')
                                 continue;
-                        char path[PATH_MAX];
+                        char path[NAME_MAX + 16];
                         /* a bound driver means nothing is left to load for this device */
-                        if (snprintf(path, sizeof path, "%s/%s/driver", devices, dev->d_name) >= (int)sizeof path ||
-                            access(path, F_OK) == 0)
+                        if (snprintf(path, sizeof path, "%s/driver", dev->d_name) >= (int)sizeof path ||
+                            faccessat(dirfd(dd), path, F_OK, 0) == 0)
                                 continue;
-                        if (snprintf(path, sizeof path, "%s/%s/modalias", devices, dev->d_name) >= (int)sizeof path)
-                                continue;
-                        _cleanup_free_ char *alias = NULL;
-                        if (read_file_at_root("/", path, 4096, &alias, NULL) < 0)
-                                continue;
-                        alias[strcspn(alias, "\n")] = '\0';
-                        if (!alias[0])
+                        char alias[4096];
+                        if (snprintf(path, sizeof path, "%s/modalias", dev->d_name) >= (int)sizeof path ||
+                            read_sysfs_attr(dirfd(dd), path, alias, sizeof alias) <= 0 || alias_missed(&misses, alias))
                                 continue;
                         r = modules_load_modalias(m, alias);
                         if (r > 0)
                                 matched += r;
+                        else if (r == 0)
+                                alias_remember_miss(&misses, alias);
                 }
         }
         return matched;

@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+#include "module-plan.h"
+
 struct modules;
 
 /* -ENOENT when the initramfs has no module tree for the running kernel. */
@@ -16,6 +18,11 @@ const char *modules_dir(const struct modules *m);
 /* Load a module name or alias with its dependencies and softdeps. 0 when loaded, already
  * loaded or built in; -ENOENT when nothing in the tree has that name or alias. */
 int modules_load(struct modules *m, const char *name);
+
+/* What loading name inserts: the module, its dependencies and softdeps, with the size of
+ * their files (for module_plan_assign()). A name the tree does not know gives a job with
+ * known = false and the name alone. */
+int modules_job(struct modules *m, const char *name, struct module_job *ret);
 
 /* Load what a device's modalias asks for. Returns the number of modules that matched
  * (0 when none: most platform devices need no module), or a negative errno. */

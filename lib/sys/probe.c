@@ -17,42 +17,45 @@
 #include "macro.h"
 #include "parse-util.h"
 
-/* A small sysfs attribute of block device name, newline removed. */
-static int read_block_attr(const char *root, const char *name, const char *attr, char *buf, size_t n) {
-        char path[PATH_MAX];
-        if (snprintf(path, sizeof path, "/sys/class/block/%s/%s", name, attr) >= (int)sizeof path)
+/* A small sysfs attribute of block device name (classfd: /sys/class/block). */
+static int read_block_attr(int classfd, const char *name, const char *attr, char *buf, size_t n) {
+        char path[NAME_MAX + 32];
+        if (snprintf(path, sizeof path, "%s/%s", name, attr) >= (int)sizeof path)
                 return -ENAMETOOLONG;
-        _cleanup_free_ char *s = NULL;
-        int r = read_file_at_root(root, path, 4096, &s, NULL);
-        if (r < 0)
-                return r;
-        s[strcspn(s, "\n")] = '\0';
-        return copy_string(buf, n, s);
+        int r = read_sysfs_attr(classfd, path, buf, n);
+        return r < 0 ? r : 0;
 }
 
-/* PARTNAME= from the partition's uevent file; -ENOENT when the table gives none. */
-static int uevent_partname(const char *root, const char *name, char *buf, size_t n) {
-        char path[PATH_MAX];
-        if (snprintf(path, sizeof path, "/sys/class/block/%s/uevent", name) >= (int)sizeof path)
-                return -ENAMETOOLONG;
-        _cleanup_free_ char *s = NULL;
-        int r = read_file_at_root(root, path, 4096, &s, NULL);
+/* What a block device's uevent file says: one read for the checks most specs need. */
+struct block_uevent {
+        bool partition;
+        bool has_partname; /* GPT names partitions (PARTNAME=), MBR does not */
+        char partname[DEVSPEC_VALUE_MAX];
+        char devnum[32]; /* "MAJ:MIN" */
+};
+
+static int read_block_uevent(int classfd, const char *name, struct block_uevent *u) {
+        char text[4096], major[16] = "", minor[16] = "";
+        int r = read_block_attr(classfd, name, "uevent", text, sizeof text);
         if (r < 0)
                 return r;
-        for (char *line = s; line && *line;) {
+        *u = (struct block_uevent){0};
+        for (char *line = text; line && *line;) {
                 char *next = strchr(line, '\n');
                 if (next)
                         *next++ = '\0';
-                if (strncmp(line, "PARTNAME=", 9) == 0)
-                        return copy_string(buf, n, line + 9);
+                if (strcmp(line, "DEVTYPE=partition") == 0)
+                        u->partition = true;
+                else if (strncmp(line, "PARTNAME=", 9) == 0)
+                        u->has_partname = copy_string(u->partname, sizeof u->partname, line + 9) == 0;
+                else if (strncmp(line, "MAJOR=", 6) == 0)
+                        (void)copy_string(major, sizeof major, line + 6);
+                else if (strncmp(line, "MINOR=", 6) == 0)
+                        (void)copy_string(minor, sizeof minor, line + 6);
                 line = next;
         }
-        return -ENOENT;
-}
-
-static bool is_partition(const char *root, const char *name) {
-        char buf[16];
-        return read_block_attr(root, name, "partition", buf, sizeof buf) == 0;
+        (void)snprintf(u->devnum, sizeof u->devnum, "%s:%s", major, minor);
+        return 0;
 }
 
 /* The value blkid reports for tag on device, probing only what that tag needs. */
@@ -87,19 +90,22 @@ int probe_value(const char *device, const char *tag, char *buf, size_t n) {
         return blkid_value(device, tag, false, buf, n);
 }
 
-static bool device_matches(const char *root, const char *name, const char *devnode, const struct devspec *spec) {
+/* Whether block device name matches spec; sysfs answers first, blkid reads the device only
+ * for what the kernel does not say (labels, UUIDs, MBR partition entries). */
+static bool device_matches(int classfd, const char *name, const char *devnode, const struct devspec *spec) {
         char value[DEVSPEC_VALUE_MAX];
+        struct block_uevent u;
         switch (spec->kind) {
         case DEVSPEC_DEVNUM:
-                return read_block_attr(root, name, "dev", value, sizeof value) == 0 && strcmp(value, spec->value) == 0;
+                return read_block_uevent(classfd, name, &u) == 0 && strcmp(u.devnum, spec->value) == 0;
         case DEVSPEC_PARTLABEL:
         case DEVSPEC_PARTUUID:
-                if (!is_partition(root, name))
+                if (read_block_uevent(classfd, name, &u) < 0 || !u.partition)
                         return false;
                 /* the kernel names GPT partitions in their uevent (PARTNAME=): no need to
                  * open and probe every partition for a label */
-                if (spec->kind == DEVSPEC_PARTLABEL && uevent_partname(root, name, value, sizeof value) == 0)
-                        return devspec_value_matches(spec, value);
+                if (spec->kind == DEVSPEC_PARTLABEL && u.has_partname)
+                        return devspec_value_matches(spec, u.partname);
                 return blkid_value(devnode, devspec_tag(spec->kind), true, value, sizeof value) == 0 &&
                        devspec_value_matches(spec, value);
         case DEVSPEC_LABEL:
@@ -110,6 +116,12 @@ static bool device_matches(const char *root, const char *name, const char *devno
                 break;
         }
         return false;
+}
+
+/* Empty devices (unused loop and ram devices) cannot hold a slot. */
+static bool device_is_empty(int classfd, const char *name) {
+        char size[32];
+        return read_block_attr(classfd, name, "size", size, sizeof size) < 0 || strcmp(size, "0") == 0;
 }
 
 static int resolve_path(const char *root, const struct devspec *spec, char *ret, size_t n) {
@@ -136,6 +148,9 @@ int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_
         _cleanup_(closedirp) DIR *dp = opendir(dir);
         if (!dp)
                 return negative_errno();
+        int classfd = dirfd(dp);
+        /* label and UUID need blkid to open the device: empty ones are skipped first */
+        bool probes_content = spec->kind == DEVSPEC_LABEL || spec->kind == DEVSPEC_UUID;
 
         char found[PATH_MAX] = "";
         unsigned matches = 0;
@@ -143,9 +158,7 @@ int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_
         while ((de = readdir(dp))) {
                 if (de->d_name[0] == '.')
                         continue;
-                char size[32];
-                /* empty devices (unused loop and ram devices) cannot hold a slot */
-                if (read_block_attr(root, de->d_name, "size", size, sizeof size) < 0 || strcmp(size, "0") == 0)
+                if (probes_content && device_is_empty(classfd, de->d_name))
                         continue;
                 /* devtmpfs names nodes after the kernel's name, '!' standing for '/' */
                 char name[NAME_MAX + 1], rel[PATH_MAX], devnode[PATH_MAX];
@@ -156,7 +169,8 @@ int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_
                 if (snprintf(rel, sizeof rel, "/dev/%s", name) >= (int)sizeof rel ||
                     path_join_root(devnode, sizeof devnode, root, rel) < 0)
                         continue;
-                if (!device_matches(root, de->d_name, devnode, spec))
+                if (!device_matches(classfd, de->d_name, devnode, spec) ||
+                    (!probes_content && device_is_empty(classfd, de->d_name)))
                         continue;
                 if (matches++ == 0)
                         (void)copy_string(found, sizeof found, rel);

@@ -1,0 +1,39 @@
+#!/bin/bash
+# The configured modules load on two loaders (lib/module-plan.h): the benchmark's job
+# (tests/bench/paios-bench.conf: the reference's explicit module list, no coldplug) puts
+# the ext4 chain in a child and the rest here, and boots. A watchdog driver that only the
+# child loads is still there when the watchdog is armed (the stage joins the child), and
+# the filesystems nobody listed come on the kernel's own request.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+fixtures_env
+
+make_initramfs bench_initrd --config "$PAIOS_ROOT/tests/bench/paios-bench.conf"
+log=$PAIOS_TEST_TMP/bench-job.log
+boot "$log" "$PAIOS_BASE_DISK" "$bench_initrd" "rauc.slot=A" --snapshot --watchdog
+expect_booted "$log" A
+expect_line "$log" 'paios-init: modules: 1 of 5 configured loading in a second process' "the ext4 chain in the child"
+expect_line "$log" 'paios-init: watchdog /dev/watchdog armed, timeout 60 s' "the watchdog armed"
+expect_no_line "$log" 'paios-init: coldplug:' "a coldplug the configuration turned off"
+expect_no_line "$log" 'paios-init: module .*: ' "a module warning"
+expect_record "$log" .watchdog.armed true
+
+conf=$PAIOS_TEST_TMP/watchdog-in-child.conf
+cat >"$conf" <<'EOF'
+[modules]
+load = i6300esb
+include = virtio_pci virtio_blk ext4 overlay
+coldplug = true
+
+[watchdog]
+timeout = 30
+EOF
+make_initramfs child_initrd --config "$conf"
+log=$PAIOS_TEST_TMP/watchdog-in-child.log
+boot "$log" "$PAIOS_BASE_DISK" "$child_initrd" "rauc.slot=A" --snapshot --watchdog
+expect_booted "$log" A
+expect_line "$log" 'paios-init: modules: 1 of 1 configured loading in a second process' "the watchdog driver in the child"
+expect_line "$log" 'paios-init: watchdog /dev/watchdog armed, timeout 30 s' "the watchdog armed all the same"
+expect_line "$log" "paios-init: modprobe fs-ext4: loaded on the kernel's request" "ext4 on the kernel's request"
+expect_line "$log" "paios-init: modprobe fs-overlay: loaded on the kernel's request" "overlay on the kernel's request"
+pass
