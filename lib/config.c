@@ -48,7 +48,7 @@ static const struct option options[] = {
         {"boot", "locked", OPT_BOOL, FIELD(locked), 0, "false",
          "production image: command-line options that open a shell, change init= or root=, or lower security are ignored",
          OPTF_FILE_ONLY},
-        {"boot", "debug", OPT_BOOL, FIELD(debug), 0, "false", "log debug messages to the console too", OPTF_LOCKED_OK},
+        {"boot", "debug", OPT_BOOL, FIELD(debug), 0, "false", "log debug messages (each module loaded, libkmod's own) to the kernel log and the console", OPTF_LOCKED_OK},
         {"modules", "load", OPT_MODULES, FIELD(modules), 0, "",
          "modules (names or aliases) loaded before anything else, with their dependencies and softdeps", 0},
         {"modules", "include", OPT_STRING, FIELD(modules_include), 0, "",

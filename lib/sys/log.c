@@ -66,7 +66,14 @@ static void write_all(int fd, const char *s, size_t n) {
         }
 }
 
+bool log_debug_enabled(void) {
+        return debug_enabled;
+}
+
 void log_msg(int priority, const char *fmt, ...) {
+        /* debug lines cost a format and a write each: only when asked for */
+        if (priority >= LOG_DEBUG && !debug_enabled)
+                return;
         int saved_errno = errno;
         char msg[1024];
         va_list ap;

@@ -16,6 +16,7 @@
  * they cannot be opened, lines go to stderr. */
 void log_open(const char *root);
 void log_set_debug(bool debug);
+bool log_debug_enabled(void);
 /* Close both (before exec of the real init the descriptors are close-on-exec anyway). */
 void log_close(void);
 

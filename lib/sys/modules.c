@@ -27,6 +27,8 @@ struct modules {
 __attribute__((format(printf, 6, 0))) static void kmod_log_to_kmsg(void *data, int priority, const char *file,
                                                                     int line, const char *fn, const char *format,
                                                                     va_list args) {
+        if (!log_debug_enabled())
+                return; /* not even formatted: libkmod's "%m" costs a strerror() each */
         char msg[512];
         (void)vsnprintf(msg, sizeof msg, format, args);
         msg[strcspn(msg, "\n")] = '\0';
