@@ -224,13 +224,12 @@ static void load_configured_modules(struct boot *b, const unsigned worker[], uns
         }
 }
 
-/* Split the configured modules between this process and a child (lib/module-plan.h).
- * Returns the number of loaders; anything that cannot be planned loads here. */
+/* Split the configured modules between this process and a child (lib/module-plan.h):
+ * worker[] (all 0 on entry) says which. Returns the number of loaders; anything that
+ * cannot be planned loads here. */
 static int plan_module_loaders(struct boot *b, unsigned worker[]) {
         _Static_assert((int)CONFIG_MODULES_MAX <= (int)MODULE_PLAN_JOBS_MAX, "a job per configured module");
         size_t n = b->config.n_modules;
-        for (size_t i = 0; i < n; i++)
-                worker[i] = 0;
         if (n == 0)
                 return 1;
         _cleanup_free_ struct module_job *jobs = calloc(n, sizeof *jobs);
@@ -240,12 +239,7 @@ static int plan_module_loaders(struct boot *b, unsigned worker[]) {
                 if (modules_job(b->modules, b->config.modules[i], &jobs[i]) < 0)
                         return 1;
         int loaders = module_plan_assign(jobs, n, b->config.coldplug, worker);
-        if (loaders < 0) {
-                for (size_t i = 0; i < n; i++)
-                        worker[i] = 0;
-                return 1;
-        }
-        return loaders;
+        return loaders < 0 ? 1 : loaders; /* -EINVAL leaves worker[] as it was */
 }
 
 /* Wait for the configured modules (loaded in parallel by stage_modules). */

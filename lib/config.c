@@ -50,7 +50,8 @@ static const struct option options[] = {
          OPTF_FILE_ONLY},
         {"boot", "debug", OPT_BOOL, FIELD(debug), 0, "false", "log debug messages (each module loaded, libkmod's own) to the kernel log and the console", OPTF_LOCKED_OK},
         {"modules", "load", OPT_MODULES, FIELD(modules), 0, "",
-         "modules (names or aliases) loaded before anything else, with their dependencies and softdeps", 0},
+         "modules (names or aliases) loaded before anything else, with their dependencies and softdeps; "
+         "independent chains on two loaders in parallel", 0},
         {"modules", "include", OPT_STRING, FIELD(modules_include), 0, "",
          "modules packed into the initramfs by mkinitramfs but loaded only when a device asks for them (coldplug)", 0},
         {"modules", "coldplug", OPT_BOOL, FIELD(coldplug), 0, "true",

@@ -26,5 +26,6 @@ struct module_job {
 
 /* Fill worker[i] (0 or 1) for jobs[0..n). parent_busy: this process has other work
  * (coldplug), so even a single group goes to the child. Returns the number of loaders
- * needed: 1 (everything on worker 0, no child) or 2; -EINVAL if n is out of range. */
+ * needed: 1 (everything on worker 0, no child) or 2; -EINVAL if n is out of range (worker
+ * untouched). */
 int module_plan_assign(const struct module_job *jobs, size_t n, bool parent_busy, unsigned worker[]);

@@ -138,7 +138,11 @@ static void job_add(struct module_job *j, struct kmod_module *mod) {
                 j->bytes += (unsigned long)st.st_size;
 }
 
-static void job_add_with_dependencies(struct module_job *j, struct kmod_module *mod) {
+static void job_add_each(struct module_job *j, struct kmod_list *list, bool with_softdeps);
+
+/* mod and its dependencies; with_softdeps: its softdeps too (ext4 pulls crc32c), each
+ * with its dependencies: they load with the module, so they are part of its chain */
+static void job_add_module(struct module_job *j, struct kmod_module *mod, bool with_softdeps) {
         job_add(j, mod);
         _cleanup_(kmod_list_freep) struct kmod_list *deps = kmod_module_get_dependencies(mod);
         struct kmod_list *it;
@@ -146,6 +150,21 @@ static void job_add_with_dependencies(struct module_job *j, struct kmod_module *
                 struct kmod_module *dep = kmod_module_get_module(it);
                 job_add(j, dep);
                 kmod_module_unref(dep);
+        }
+        _cleanup_(kmod_list_freep) struct kmod_list *pre = NULL;
+        _cleanup_(kmod_list_freep) struct kmod_list *post = NULL;
+        if (with_softdeps && kmod_module_get_softdeps(mod, &pre, &post) == 0) {
+                job_add_each(j, pre, false);
+                job_add_each(j, post, false);
+        }
+}
+
+static void job_add_each(struct module_job *j, struct kmod_list *list, bool with_softdeps) {
+        struct kmod_list *it;
+        kmod_list_foreach(it, list) {
+                struct kmod_module *mod = kmod_module_get_module(it);
+                job_add_module(j, mod, with_softdeps);
+                kmod_module_unref(mod);
         }
 }
 
@@ -158,28 +177,7 @@ int modules_job(struct modules *m, const char *name, struct module_job *ret) {
         if (!list) /* loaded on its own, to fail with its own message */
                 return copy_string(ret->closure[ret->n_closure++], MODULE_PLAN_NAME_MAX, name);
         ret->known = true;
-        struct kmod_list *it;
-        kmod_list_foreach(it, list) {
-                struct kmod_module *mod = kmod_module_get_module(it);
-                job_add_with_dependencies(ret, mod);
-                /* softdeps load with the module (ext4 pulls crc32c): they are part of its chain */
-                _cleanup_(kmod_list_freep) struct kmod_list *pre = NULL;
-                _cleanup_(kmod_list_freep) struct kmod_list *post = NULL;
-                if (kmod_module_get_softdeps(mod, &pre, &post) == 0) {
-                        struct kmod_list *s;
-                        kmod_list_foreach(s, pre) {
-                                struct kmod_module *soft = kmod_module_get_module(s);
-                                job_add_with_dependencies(ret, soft);
-                                kmod_module_unref(soft);
-                        }
-                        kmod_list_foreach(s, post) {
-                                struct kmod_module *soft = kmod_module_get_module(s);
-                                job_add_with_dependencies(ret, soft);
-                                kmod_module_unref(soft);
-                        }
-                }
-                kmod_module_unref(mod);
-        }
+        job_add_each(ret, list, true);
         return 0;
 }
 
