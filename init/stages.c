@@ -46,6 +46,14 @@ int stage_setup(struct boot *b) {
                 /* the kernel rate-limits /dev/kmsg writers to 10 lines per 5 s by default;
                  * the boot's log must not lose lines (systemd does the same) */
                 (void)write_file_at_root(b->root, "/proc/sys/kernel/printk_devkmsg", "on\n");
+                /* The kernel's request_module() runs /sbin/modprobe: a link to /init, made
+                 * now rather than packed, because the kernel asks before /init runs too
+                 * (Debian's arm64 kernel: six crypto templates such as "crypto-hmac(sha256)",
+                 * none of them a module here), and each request would run this program
+                 * while the kernel waits, to find nothing. */
+                r = symlink_at_root(b->root, "/init", "/sbin/modprobe");
+                if (r < 0 && r != -EEXIST)
+                        log_warn("/sbin/modprobe: %s: the kernel's own module requests will fail", strerror(-r));
                 log_info("started (pid 1, version " PAIOS_VERSION ")");
         }
         stage_done(b);

@@ -138,6 +138,12 @@ void sleep_ms(unsigned ms) {
                 ;
 }
 
+int symlink_at_root(const char *root, const char *target, const char *path) {
+        char p[PATH_MAX];
+        int r = path_join_root(p, sizeof p, root, path);
+        return r < 0 ? r : RET_NERRNO(symlink(target, p));
+}
+
 int mkdir_p_at_root(const char *root, const char *path, unsigned mode) {
         char p[PATH_MAX];
         int r = path_join_root(p, sizeof p, root, path);

@@ -29,5 +29,8 @@ void remove_tree(int dirfd, dev_t dev);
 /* Sleep ms milliseconds (EINTR resumed). */
 void sleep_ms(unsigned ms);
 
+/* Create the symbolic link root+path -> target (target as it is). */
+int symlink_at_root(const char *root, const char *target, const char *path);
+
 /* mkdir -p of an absolute path under root, mode for the directories it creates. */
 int mkdir_p_at_root(const char *root, const char *path, unsigned mode);

@@ -33,5 +33,6 @@ int modules_load_modalias(struct modules *m, const char *modalias);
 int modules_coldplug(struct modules *m, const char *root);
 
 /* argv[0] "modprobe": the kernel's own requests (request_module(): "fs-overlay",
- * "crypto-crc32c") arrive as /sbin/modprobe -q -- NAME, a link to /init. */
+ * "crypto-crc32c") arrive as /sbin/modprobe -q -- NAME, a link to /init that stage
+ * setup makes. */
 int modprobe_main(int argc, char **argv);
