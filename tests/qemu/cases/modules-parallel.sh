@@ -3,7 +3,8 @@
 # (tests/bench/paios-bench.conf: the reference's explicit module list, no coldplug) puts
 # the ext4 chain in a child and the rest here, and boots. A watchdog driver that only the
 # child loads is still there when the watchdog is armed (the stage joins the child), and
-# the filesystems nobody listed come on the kernel's own request.
+# the filesystems nobody listed come on the kernel's own request. Debug lines (each
+# module loaded) appear only with paios.boot.debug.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 fixtures_env
@@ -16,7 +17,14 @@ expect_line "$log" 'paios-init: modules: 1 of 5 configured loading in a second p
 expect_line "$log" 'paios-init: watchdog /dev/watchdog armed, timeout 60 s' "the watchdog armed"
 expect_no_line "$log" 'paios-init: coldplug:' "a coldplug the configuration turned off"
 expect_no_line "$log" 'paios-init: module .*: ' "a module warning"
+expect_no_line "$log" 'paios-init: module .* loaded' "a debug line without boot.debug"
 expect_record "$log" .watchdog.armed true
+
+log=$PAIOS_TEST_TMP/bench-job-debug.log
+boot "$log" "$PAIOS_BASE_DISK" "$bench_initrd" "rauc.slot=A paios.boot.debug" --snapshot --watchdog
+expect_booted "$log" A
+expect_line "$log" 'paios-init: module virtio_pci loaded' "the parent's debug line"
+expect_line "$log" 'paios-init: module ext4 loaded' "the child's debug line"
 
 conf=$PAIOS_TEST_TMP/watchdog-in-child.conf
 cat >"$conf" <<'EOF'
