@@ -96,6 +96,51 @@ static struct mount_step *step_add(struct mount_step *steps, size_t max, size_t 
         return s;
 }
 
+/* The two kinds of path bound into the new root: data.binds from /data's state (seeded
+ * from the slot on first use) and data.protected from the read-only slot. */
+struct path_bind_kind {
+        const char *label; /* in the error line: "bind /etc: path too long" */
+        const char *what;  /* the step's description */
+        const char *source_prefix;
+        enum bind_source from;
+        bool read_only, seeded;
+};
+
+static const struct path_bind_kind persistent_binds = {
+        .label = "bind",
+        .what = "persistent bind",
+        .source_prefix = PAIOS_DATA_DIR "/" DATA_STATE_DIR,
+        .from = BIND_FROM_DATA,
+        .seeded = true,
+};
+
+static const struct path_bind_kind protected_paths = {
+        .label = "protected",
+        .what = "protected path",
+        .source_prefix = PAIOS_SLOT_DIR,
+        .from = BIND_FROM_SLOT,
+        .read_only = true,
+};
+
+static int add_path_binds(struct mount_step *steps, size_t max, size_t *n, const struct path_list *paths,
+                          const struct path_bind_kind *k, struct diag *d) {
+        for (size_t i = 0; i < paths->n; i++) {
+                const char *path = paths->path[i];
+                char target[PLAN_PATH_MAX];
+                if (snprintf(target, sizeof target, PAIOS_SYSROOT "%s", path) >= (int)sizeof target)
+                        return diag_fail(d, -ENAMETOOLONG, "%s %.64s: path too long", k->label, path);
+                struct mount_step *s = step_add(steps, max, n, STEP_BIND, k->what, target);
+                if (!s)
+                        return diag_fail(d, -E2BIG, "mount plan has too many steps");
+                s->bind_from = k->from;
+                s->read_only = k->read_only;
+                if (snprintf(s->source, sizeof s->source, "%s%s", k->source_prefix, path) >= (int)sizeof s->source ||
+                    (k->seeded && snprintf(s->seed, sizeof s->seed, PAIOS_SLOT_DIR "%s", path) >= (int)sizeof s->seed))
+                        return diag_fail(d, -ENAMETOOLONG, "%s %.64s: path too long", k->label, path);
+        }
+        return 0;
+}
+
 int plan_mounts(const struct boot_plan *p, const struct mount_inputs *in, struct mount_step *steps, size_t max,
                 size_t *ret_n, struct diag *d) {
         const struct config *cfg = p->config;
@@ -163,32 +208,15 @@ int plan_mounts(const struct boot_plan *p, const struct mount_inputs *in, struct
         if (len < 0 || (size_t)len >= sizeof s->options)
                 return diag_fail(d, -ENAMETOOLONG, "overlay options too long");
 
-        if (in->data_mounted)
-                for (size_t i = 0; i < cfg->data_binds.n; i++) {
-                        const char *path = cfg->data_binds.path[i];
-                        char target[PLAN_PATH_MAX];
-                        if (snprintf(target, sizeof target, PAIOS_SYSROOT "%s", path) >= (int)sizeof target)
-                                return diag_fail(d, -ENAMETOOLONG, "bind %.64s: path too long", path);
-                        ADD(STEP_BIND, "persistent bind", target);
-                        s->bind_from = BIND_FROM_DATA;
-                        if (snprintf(s->source, sizeof s->source, PAIOS_DATA_DIR "/" DATA_STATE_DIR "%s", path) >=
-                                    (int)sizeof s->source ||
-                            snprintf(s->seed, sizeof s->seed, PAIOS_SLOT_DIR "%s", path) >= (int)sizeof s->seed)
-                                return diag_fail(d, -ENAMETOOLONG, "bind %.64s: path too long", path);
-                }
-
-        /* after the binds, so a bind of a parent (/etc) cannot hide a protected path */
-        for (size_t i = 0; i < cfg->data_protected.n; i++) {
-                const char *path = cfg->data_protected.path[i];
-                char target[PLAN_PATH_MAX];
-                if (snprintf(target, sizeof target, PAIOS_SYSROOT "%s", path) >= (int)sizeof target)
-                        return diag_fail(d, -ENAMETOOLONG, "protected %.64s: path too long", path);
-                ADD(STEP_BIND, "protected path", target);
-                s->bind_from = BIND_FROM_SLOT;
-                s->read_only = true;
-                if (snprintf(s->source, sizeof s->source, PAIOS_SLOT_DIR "%s", path) >= (int)sizeof s->source)
-                        return diag_fail(d, -ENAMETOOLONG, "protected %.64s: path too long", path);
+        if (in->data_mounted) {
+                int r = add_path_binds(steps, max, &n, &cfg->data_binds, &persistent_binds, d);
+                if (r < 0)
+                        return r;
         }
+        /* after the binds, so a bind of a parent (/etc) cannot hide a protected path */
+        int r = add_path_binds(steps, max, &n, &cfg->data_protected, &protected_paths, d);
+        if (r < 0)
+                return r;
 
         ADD(STEP_MKDIR, "systemd directory", "/run/systemd");
         ADD(STEP_SYMLINK, "volatile-root link", PAIOS_VOLATILE_ROOT);
