@@ -87,6 +87,23 @@ suppressions=(
   "lib/cmdline.c|shadowVariable|'fields'"
 )
 
+# report TOOL NOTE FINDING...: the findings and their count (the lint fails), or "no
+# findings"; then how many false positives filter dropped into $out/TOOL.suppressed.
+report() {
+  local tool=$1 note=$2
+  shift 2
+  if [ $# -gt 0 ]; then
+    printf '%s\n' "$@"
+    echo "$tool: $# findings ($note)"
+    status=1
+  else
+    echo "$tool: no findings"
+  fi
+  if [ -s "$out/$tool.suppressed" ]; then
+    echo "$tool: $(wc -l <"$out/$tool.suppressed") false positives dropped ($out/$tool.suppressed)"
+  fi
+}
+
 # The findings of one tool, file:line:col: severity: message [id], less the false
 # positives; the dropped ones are listed on stderr-like "suppressed" lines.
 filter() {
@@ -131,14 +148,7 @@ if grep -q -E '^Error while processing' "$tidy_log"; then
   echo "clang-tidy: failed to process some files (full output: $tidy_log)"
   status=1
 fi
-if [ ${#tidy_findings[@]} -gt 0 ]; then
-  printf '%s\n' "${tidy_findings[@]}"
-  echo "clang-tidy: ${#tidy_findings[@]} findings (full output with notes: $tidy_log)"
-  status=1
-else
-  echo "clang-tidy: no findings"
-fi
-[ -s "$out/clang-tidy.suppressed" ] && echo "clang-tidy: $(wc -l <"$out/clang-tidy.suppressed") false positives dropped ($out/clang-tidy.suppressed)"
+report clang-tidy "full output with notes: $tidy_log" ${tidy_findings[@]+"${tidy_findings[@]}"}
 
 # --- cppcheck -------------------------------------------------------------------------
 # Checks left out, each fighting the code's conventions or giving wrong advice:
@@ -162,13 +172,6 @@ if [ "$rc" -ne 0 ]; then
   echo "cppcheck: failed (exit status $rc)"
   status=1
 fi
-if [ ${#cpp_findings[@]} -gt 0 ]; then
-  printf '%s\n' "${cpp_findings[@]}"
-  echo "cppcheck: ${#cpp_findings[@]} findings (full output: $cpp_log)"
-  status=1
-else
-  echo "cppcheck: no findings"
-fi
-[ -s "$out/cppcheck.suppressed" ] && echo "cppcheck: $(wc -l <"$out/cppcheck.suppressed") false positives dropped ($out/cppcheck.suppressed)"
+report cppcheck "full output: $cpp_log" ${cpp_findings[@]+"${cpp_findings[@]}"}
 
 exit $status
