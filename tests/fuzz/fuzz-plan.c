@@ -15,24 +15,9 @@
 #include "keyfile.h"
 #include "plan.h"
 #include "rauc-conf.h"
+#include "../unit/mount-option.h" /* the test oracle test-plan.c uses too */
 
 enum { PART_CMDLINE, PART_SYSTEM_CONF, PART_CONFIG, PART_DEVICE, N_PARTS };
-
-/* The option that wins in a mount(8) option string as libmount splits it: the last one,
- * where commas inside double quotes do not separate (libmount's mnt_optstr_next_option()). */
-static void last_mount_option(const char *opts, char *buf, size_t n) {
-        const char *start = opts;
-        bool open = false;
-        for (const char *p = opts; *p; p++) {
-                if (*p == '"')
-                        open = !open;
-                else if (*p == ',' && !open)
-                        start = p + 1;
-        }
-        (void)snprintf(buf, n, "%s", start);
-        if (open) /* an unterminated quote: libmount drops the option it is in */
-                (void)snprintf(buf, n, "<unterminated quote>");
-}
 
 static void check_plan(const struct boot_plan *p, const struct boot_args *a, const struct config *cfg,
                        const struct rauc_system *rauc) {
@@ -98,8 +83,7 @@ static void check_mounts(const struct boot_plan *p, const struct mount_inputs *i
                 ASSERT(strcmp(s->target, PAIOS_SLOT_DIR) == 0);
                 ASSERT(strcmp(s->source, device) == 0);
                 ASSERT(strcmp(s->fstype, p->fstype) == 0);
-                char last[PLAN_OPTIONS_MAX];
-                last_mount_option(s->options, last, sizeof last);
+                const char *last = last_mount_option(s->options);
                 if (strcmp(last, "ro") != 0)
                         (void)fprintf(stderr, "fuzz: slot mount options \"%s\": the last option is \"%s\", not \"ro\"\n",
                                       s->options, last);

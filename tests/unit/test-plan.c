@@ -12,6 +12,7 @@
 #include "macro.h"
 #include "plan.h"
 #include "rauc-conf.h"
+#include "mount-option.h"
 #include "unit.h"
 
 /* The slots every plan case can boot. */
@@ -845,21 +846,6 @@ static void test_mounts_limits(void) {
 }
 
 /* ---- found by tests/fuzz/fuzz-plan.c --------------------------------------------------- */
-
-/* The option that wins in a mount option string as libmount splits it (split_options() in
- * lib/sys/fs-mount.c): the last one, where commas inside double quotes do not separate; an
- * option with an unterminated quote is dropped by libmount without an error. */
-static const char *last_mount_option(const char *opts) {
-        const char *start = opts;
-        bool open = false;
-        for (const char *p = opts; *p; p++) {
-                if (*p == '"')
-                        open = !open;
-                else if (*p == ',' && !open)
-                        start = p + 1;
-        }
-        return open ? "<unterminated quote>" : start;
-}
 
 /* "ro" last in the slot's options must stay the option libmount applies last, whatever
  * rootflags= holds: refusing such rootflags is as good. */
