@@ -2,7 +2,6 @@
 #include "record.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,18 +21,37 @@ struct out {
         bool overflow;
 };
 
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...) {
-        if (o->overflow)
-                return;
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(o->buf + o->used, o->n - o->used, fmt, ap);
-        va_end(ap);
-        if (k < 0 || (size_t)k >= o->n - o->used)
+/* Appends n bytes: the record is written as every boot switches, so no printf per
+ * character (a vsnprintf each was most of the formatting's instructions). */
+static void put_bytes(struct out *o, const char *s, size_t n) {
+        if (o->overflow || n >= o->n - o->used) {
                 o->overflow = true;
-        else
-                o->used += (size_t)k;
+                return;
+        }
+        memcpy(o->buf + o->used, s, n);
+        o->used += n;
+        o->buf[o->used] = '\0';
+}
+
+static void put(struct out *o, const char *s) {
+        put_bytes(o, s, strlen(s));
+}
+
+static void put_ulong(struct out *o, unsigned long v) {
+        char digits[24];
+        size_t i = sizeof digits;
+        do
+                digits[--i] = (char)('0' + v % 10);
+        while ((v /= 10) && i > 0);
+        put_bytes(o, digits + i, sizeof digits - i);
+}
+
+static void put_long(struct out *o, long v) {
+        if (v < 0) {
+                put(o, "-");
+                put_ulong(o, 0UL - (unsigned long)v);
+        } else
+                put_ulong(o, (unsigned long)v);
 }
 
 /* The length of the valid UTF-8 sequence at s (1..4), 0 if it is none (overlong forms,
@@ -56,22 +74,28 @@ static size_t utf8_sequence(const unsigned char *s) {
 /* A JSON string: quotes, backslashes and control characters escaped; bytes that are no
  * valid UTF-8 (labels and paths come from disks and the command line) become U+FFFD. */
 static void put_string(struct out *o, const char *s) {
+        static const char hex[] = "0123456789abcdef";
         put(o, "\"");
-        for (const unsigned char *c = (const unsigned char *)(s ? s : ""); *c;) {
-                size_t n = utf8_sequence(c);
-                if (n == 0) {
-                        put(o, "\\ufffd");
-                        c++;
-                } else if (*c == '"' || *c == '\\') {
-                        put(o, "\\%c", *c);
-                        c++;
-                } else if (*c < 0x20 || *c == 0x7f) {
-                        put(o, "\\u%04x", *c);
-                        c++;
-                } else {
-                        put(o, "%.*s", (int)n, (const char *)c);
+        const unsigned char *c = (const unsigned char *)(s ? s : "");
+        while (*c) {
+                /* a run of bytes that need no escape, copied at once */
+                const unsigned char *run = c;
+                size_t n;
+                while (*c && *c != '"' && *c != '\\' && *c >= 0x20 && *c != 0x7f && (n = utf8_sequence(c)) > 0)
                         c += n;
+                put_bytes(o, (const char *)run, (size_t)(c - run));
+                if (!*c)
+                        break;
+                if (utf8_sequence(c) == 0)
+                        put(o, "\\ufffd");
+                else if (*c == '"' || *c == '\\') {
+                        char esc[2] = {'\\', (char)*c};
+                        put_bytes(o, esc, 2);
+                } else {
+                        char esc[6] = {'\\', 'u', '0', '0', hex[*c >> 4], hex[*c & 15]};
+                        put_bytes(o, esc, 6);
                 }
+                c++;
         }
         put(o, "\"");
 }
@@ -106,25 +130,42 @@ int record_format_json(const struct boot_record *r, char *buf, size_t n) {
         put_field(&o, "check", r->data_check, false);
         put(&o, "},\"fallbacks\":[");
         for (size_t i = 0; i < r->n_fallbacks; i++) {
-                put(&o, "%s{", i ? "," : "");
+                put(&o, i ? ",{" : "{");
                 put_field(&o, "what", r->fallbacks[i].what, true);
                 put_field(&o, "why", r->fallbacks[i].why, false);
                 put(&o, "}");
         }
         put(&o, "],\"watchdog\":{");
         put_field(&o, "device", r->watchdog_device, true);
-        put(&o, "\"timeout_s\":%u,\"armed\":%s},", r->watchdog_timeout_s, r->watchdog_timeout_s ? "true" : "false");
+        put(&o, "\"timeout_s\":");
+        put_ulong(&o, r->watchdog_timeout_s);
+        put(&o, r->watchdog_timeout_s ? ",\"armed\":true}," : ",\"armed\":false},");
         put(&o, "\"bootenv\":{");
         put_field(&o, "BOOT_ORDER", r->boot_order, true);
-        put(&o, "\"BOOT_A_LEFT\":%d,\"BOOT_B_LEFT\":%d},", r->boot_left[0], r->boot_left[1]);
-        put(&o, "\"stages_ms\":{");
+        put(&o, "\"BOOT_A_LEFT\":");
+        put_long(&o, r->boot_left[0]);
+        put(&o, ",\"BOOT_B_LEFT\":");
+        put_long(&o, r->boot_left[1]);
+        put(&o, "},\"stages_ms\":{");
         for (size_t i = 0; i < r->n_stages; i++) {
-                put(&o, "%s", i ? "," : "");
+                if (i)
+                        put(&o, ",");
                 put_string(&o, r->stages[i].stage);
-                put(&o, ":%lu", r->stages[i].ms);
+                put(&o, ":");
+                put_ulong(&o, r->stages[i].ms);
         }
-        put(&o, "},\"total_ms\":%lu,\"utime_ms\":%lu,\"stime_ms\":%lu,\"maxrss_kib\":%ld,\"minflt\":%ld,", r->total_ms,
-            r->utime_ms, r->stime_ms, r->maxrss_kib, r->minflt);
-        put(&o, "\"children_utime_ms\":%lu}\n", r->children_utime_ms);
+        put(&o, "},\"total_ms\":");
+        put_ulong(&o, r->total_ms);
+        put(&o, ",\"utime_ms\":");
+        put_ulong(&o, r->utime_ms);
+        put(&o, ",\"stime_ms\":");
+        put_ulong(&o, r->stime_ms);
+        put(&o, ",\"maxrss_kib\":");
+        put_long(&o, r->maxrss_kib);
+        put(&o, ",\"minflt\":");
+        put_long(&o, r->minflt);
+        put(&o, ",\"children_utime_ms\":");
+        put_ulong(&o, r->children_utime_ms);
+        put(&o, "}\n");
         return o.overflow ? -ENOBUFS : 0;
 }
