@@ -149,18 +149,25 @@ int mkdir_p_at_root(const char *root, const char *path, unsigned mode) {
         int r = path_join_root(p, sizeof p, root, path);
         if (r < 0)
                 return r;
-        size_t skip = strcmp(root, "/") == 0 ? 1 : strlen(root) + 1; /* the root itself exists */
-        for (char *s = p + skip;; s++) {
-                if (*s != '/' && *s != '\0')
-                        continue;
-                char saved = *s;
-                *s = '\0';
-                if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST)
-                        return negative_errno();
-                *s = saved;
-                if (!saved)
-                        break;
-        }
+        /* the parent usually exists: one mkdir(), not one per component (each system call
+         * costs the boot far more than its work under emulation, see README) */
+        if (mkdir(p, (mode_t)mode) == 0)
+                return 0;
+        if (errno == ENOENT) {
+                size_t skip = strcmp(root, "/") == 0 ? 1 : strlen(root) + 1; /* the root itself exists */
+                for (char *s = p + skip;; s++) {
+                        if (*s != '/' && *s != '\0')
+                                continue;
+                        char saved = *s;
+                        *s = '\0';
+                        if (mkdir(p, (mode_t)mode) < 0 && errno != EEXIST)
+                                return negative_errno();
+                        *s = saved;
+                        if (!saved)
+                                break;
+                }
+        } else if (errno != EEXIST)
+                return negative_errno();
         struct stat st;
         if (stat(p, &st) < 0)
                 return negative_errno();
