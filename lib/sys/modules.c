@@ -11,17 +11,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
+#include "module-table.h"
 #include "parse-util.h"
 
 struct modules {
-        struct kmod_ctx *ctx;
+        char root[PATH_MAX];
         char dir[PATH_MAX];
+        struct kmod_ctx *ctx; /* opened on first need: the load table answers most boots alone */
+        int ctx_error;        /* why opening it failed, once tried */
+        char *table_text;
+        struct module_table table; /* points into table_text */
+        bool table_usable;
+        char *cmdline; /* the kernel's: module options there are libkmod's to pass */
 };
 
 __attribute__((format(printf, 6, 0))) static void kmod_log_to_kmsg(void *data, int priority, const char *file,
@@ -37,38 +45,92 @@ __attribute__((format(printf, 6, 0))) static void kmod_log_to_kmsg(void *data, i
         log_debug("libkmod: %s", msg);
 }
 
+/* libkmod's context, made on the first call that needs it; NULL with *err set if it
+ * cannot be (then every later call gets the same error). */
+static struct kmod_ctx *modules_kmod(struct modules *m, const char *why, int *err) {
+        if (m->ctx || m->ctx_error) {
+                *err = m->ctx_error;
+                return m->ctx;
+        }
+        /* modprobe.d of the initramfs, never the host's, when running against a test root */
+        char etc[PATH_MAX], lib[PATH_MAX];
+        if (path_join_root(etc, sizeof etc, m->root, "/etc/modprobe.d") < 0 ||
+            path_join_root(lib, sizeof lib, m->root, "/lib/modprobe.d") < 0) {
+                *err = m->ctx_error = -ENAMETOOLONG;
+                return NULL;
+        }
+        const char *config[] = {etc, lib, NULL};
+        struct kmod_ctx *ctx = kmod_new(m->dir, config);
+        if (!ctx) {
+                *err = m->ctx_error = -ENOMEM;
+                return NULL;
+        }
+        kmod_set_log_fn(ctx, kmod_log_to_kmsg, NULL);
+        kmod_set_log_priority(ctx, LOG_ERR);
+        int r = kmod_load_resources(ctx); /* the binary indexes, mapped once for the boot */
+        if (r < 0) {
+                kmod_unref(ctx);
+                *err = m->ctx_error = r;
+                return NULL;
+        }
+        log_debug("modules: libkmod opened for %s", why);
+        m->ctx = ctx;
+        *err = 0;
+        return ctx;
+}
+
+/* The load table (lib/module-table.h), if the initramfs has one and it can be trusted
+ * for this boot: a modprobe.d in the initramfs (options, install commands, softdeps the
+ * table does not know) leaves everything to libkmod. */
+static void modules_table_open(struct modules *m) {
+        char path[PATH_MAX];
+        if (snprintf(path, sizeof path, "%s/%s", m->dir, MODULE_TABLE_FILE) >= (int)sizeof path)
+                return;
+        int r = read_file_at_root("/", path, 64 << 10, &m->table_text, NULL);
+        if (r < 0) {
+                if (r != -ENOENT)
+                        log_warn("module table %s: %s: loading every module through libkmod", path, strerror(-r));
+                return;
+        }
+        unsigned line = 0;
+        r = module_table_parse(m->table_text, &m->table, &line);
+        if (r < 0) {
+                log_warn("module table %s, line %u: %s: loading every module through libkmod", path, line,
+                         r == -E2BIG ? "too many entries" : "not \"NAME: FILE.ko...\"");
+                return;
+        }
+        static const char *const configs[] = {"/etc/modprobe.d", "/lib/modprobe.d"};
+        for (size_t i = 0; i < ELEMENTSOF(configs); i++) {
+                char p[PATH_MAX];
+                if (path_join_root(p, sizeof p, m->root, configs[i]) < 0 || access(p, F_OK) == 0) {
+                        log_debug("modules: %s exists: loading every module through libkmod", configs[i]);
+                        return;
+                }
+        }
+        if (read_file_at_root(m->root, "/proc/cmdline", 64 << 10, &m->cmdline, NULL) < 0)
+                return; /* module options there could not be seen */
+        m->table_usable = true;
+}
+
 int modules_open(const char *root, struct modules **ret) {
         struct utsname u;
         if (uname(&u) < 0)
                 return negative_errno();
-        _cleanup_free_ struct modules *m = calloc(1, sizeof *m);
+        _cleanup_(modules_freep) struct modules *m = calloc(1, sizeof *m);
         if (!m)
                 return -ENOMEM;
+        int r = copy_string(m->root, sizeof m->root, root);
+        if (r < 0)
+                return r;
         char rel[PATH_MAX];
         if (snprintf(rel, sizeof rel, "/lib/modules/%s", u.release) >= (int)sizeof rel)
                 return -ENAMETOOLONG;
-        int r = path_join_root(m->dir, sizeof m->dir, root, rel);
+        r = path_join_root(m->dir, sizeof m->dir, root, rel);
         if (r < 0)
                 return r;
         if (access(m->dir, F_OK) < 0)
                 return negative_errno();
-
-        /* modprobe.d of the initramfs, never the host's, when running against a test root */
-        char etc[PATH_MAX], lib[PATH_MAX];
-        if (path_join_root(etc, sizeof etc, root, "/etc/modprobe.d") < 0 ||
-            path_join_root(lib, sizeof lib, root, "/lib/modprobe.d") < 0)
-                return -ENAMETOOLONG;
-        const char *config[] = {etc, lib, NULL};
-        m->ctx = kmod_new(m->dir, config);
-        if (!m->ctx)
-                return -ENOMEM;
-        kmod_set_log_fn(m->ctx, kmod_log_to_kmsg, NULL);
-        kmod_set_log_priority(m->ctx, LOG_ERR);
-        r = kmod_load_resources(m->ctx); /* the binary indexes, mapped once for the boot */
-        if (r < 0) {
-                kmod_unref(m->ctx);
-                return r;
-        }
+        modules_table_open(m);
         *ret = TAKE_PTR(m);
         return 0;
 }
@@ -76,17 +138,185 @@ int modules_open(const char *root, struct modules **ret) {
 void modules_free(struct modules *m) {
         if (!m)
                 return;
-        kmod_unref(m->ctx);
+        if (m->ctx)
+                kmod_unref(m->ctx);
+        free(m->table_text);
+        free(m->cmdline);
         free(m);
+}
+
+void modules_freep(struct modules **m) {
+        modules_free(*m);
 }
 
 const char *modules_dir(const struct modules *m) {
         return m->dir;
 }
 
+/* The table's chain for a configured name, if the table may answer for all of it: no
+ * module of the chain has options on the kernel command line. */
+static const struct module_chain *modules_table_chain(const struct modules *m, const char *name) {
+        if (!m->table_usable)
+                return NULL;
+        const struct module_chain *c = module_table_find(&m->table, name);
+        for (size_t i = 0; c && i < c->n; i++) {
+                char mod[MODULE_PLAN_NAME_MAX];
+                if (module_name_from_path(c->path[i], mod, sizeof mod) < 0 || cmdline_names_module(m->cmdline, mod))
+                        return NULL;
+        }
+        return c;
+}
+
+/* Insert a chain's files in order; the kernel answers EEXIST for a module already there
+ * (after waiting for a load in progress elsewhere). */
+static int modules_load_chain(const struct modules *m, const struct module_chain *c) {
+        for (size_t i = 0; i < c->n; i++) {
+                char path[PATH_MAX];
+                if (snprintf(path, sizeof path, "%s/%s", m->dir, c->path[i]) >= (int)sizeof path)
+                        return -ENAMETOOLONG;
+                _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        return negative_errno();
+                int r = RET_NERRNO((int)syscall(SYS_finit_module, fd, "", 0));
+                if (r < 0 && r != -EEXIST)
+                        return r;
+        }
+        return 0;
+}
+
 static void kmod_list_freep(struct kmod_list **l) {
         if (*l)
                 kmod_module_unref_list(*l);
+}
+
+/* ---- insertion: kmod_module_probe_insert_module(mod, 0, ...) with fewer system calls ----
+ *
+ * libkmod asks sysfs whether each module of a chain is loaded (an open and a stat each)
+ * and maps each file before finit_module(). At boot next to nothing is loaded, and the
+ * kernel answers EEXIST for what is (after waiting for a load in progress, so the two
+ * loaders and the kernel's own requests cannot race), so this asks the kernel alone: an
+ * open, a finit_module() and a close per module, about a third of the calls. Each of
+ * them costs far more than its work under emulation (README, "Where /init's time
+ * goes"). The order is libkmod's: softdeps "pre" of a module, the module, its softdeps
+ * "post"; dependencies before what needs them; errors of softdeps ignored. A module
+ * with an install command in modprobe.d, and a compressed one, go to libkmod. */
+
+enum { PROBE_CHAIN_MAX = 64 };
+
+struct probe_entry {
+        struct kmod_module *mod; /* a reference of its own */
+        bool required;           /* the module asked for or a dependency: its errors count */
+        bool ignore_command;     /* it has softdeps: libkmod then ignores its install command */
+};
+
+struct probe_chain {
+        struct probe_entry entry[PROBE_CHAIN_MAX];
+        size_t n;
+        struct kmod_module *visited[PROBE_CHAIN_MAX];
+        size_t n_visited;
+        bool overflow;
+};
+
+static void probe_chain_release(struct probe_chain *c) {
+        for (size_t i = 0; i < c->n; i++)
+                kmod_module_unref(c->entry[i].mod);
+}
+
+static void probe_chain_append(struct probe_chain *c, struct kmod_module *mod, bool required, bool ignore_command) {
+        if (c->n >= PROBE_CHAIN_MAX) {
+                c->overflow = true;
+                return;
+        }
+        c->entry[c->n++] = (struct probe_entry){kmod_module_ref(mod), required, ignore_command};
+}
+
+static bool probe_chain_visit(struct probe_chain *c, struct kmod_module *mod) {
+        for (size_t i = 0; i < c->n_visited; i++)
+                if (c->visited[i] == mod) /* libkmod keeps one object per name while referenced */
+                        return false;
+        if (c->n_visited >= PROBE_CHAIN_MAX) {
+                c->overflow = true;
+                return false;
+        }
+        c->visited[c->n_visited++] = mod;
+        return true;
+}
+
+static void probe_chain_add(struct probe_chain *c, struct kmod_module *mod, bool required);
+
+static void probe_chain_add_with_softdeps(struct probe_chain *c, struct kmod_module *mod, bool required) {
+        _cleanup_(kmod_list_freep) struct kmod_list *pre = NULL;
+        _cleanup_(kmod_list_freep) struct kmod_list *post = NULL;
+        struct kmod_list *it;
+        if (kmod_module_get_softdeps(mod, &pre, &post) < 0)
+                c->overflow = true; /* let libkmod say what is wrong */
+        kmod_list_foreach(it, pre) {
+                struct kmod_module *dep = kmod_module_get_module(it);
+                probe_chain_add(c, dep, false);
+                kmod_module_unref(dep);
+        }
+        probe_chain_append(c, mod, required, pre || post);
+        kmod_list_foreach(it, post) {
+                struct kmod_module *dep = kmod_module_get_module(it);
+                probe_chain_add(c, dep, false);
+                kmod_module_unref(dep);
+        }
+}
+
+/* libkmod's __kmod_module_get_probe_list() */
+static void probe_chain_add(struct probe_chain *c, struct kmod_module *mod, bool required) {
+        if (!probe_chain_visit(c, mod))
+                return;
+        _cleanup_(kmod_list_freep) struct kmod_list *deps = kmod_module_get_dependencies(mod);
+        struct kmod_list *it;
+        kmod_list_foreach(it, deps) {
+                struct kmod_module *dep = kmod_module_get_module(it);
+                probe_chain_add_with_softdeps(c, dep, required);
+                kmod_module_unref(dep);
+        }
+        probe_chain_add_with_softdeps(c, mod, required);
+}
+
+/* A module libkmod would hand to finit_module() as it is: an uncompressed file and no
+ * install command to run instead (libkmod ignores those of a module with softdeps). */
+static bool probe_entry_direct(const struct probe_entry *e) {
+        const char *path = kmod_module_get_path(e->mod);
+        char name[MODULE_PLAN_NAME_MAX];
+        if (path && module_name_from_path(path, name, sizeof name) < 0)
+                return false;
+        return e->ignore_command || !kmod_module_get_install_commands(e->mod);
+}
+
+static int insert_direct(const struct probe_entry *e) {
+        const char *path = kmod_module_get_path(e->mod);
+        if (!path) /* built in or loaded from elsewhere (libkmod skips those), else unknown */
+                return kmod_module_get_initstate(e->mod) >= 0 || !e->required ? 0 : -ENOENT;
+        const char *options = kmod_module_get_options(e->mod); /* modprobe.d and the kernel command line */
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        return RET_NERRNO((int)syscall(SYS_finit_module, fd, options ? options : "", 0));
+}
+
+static int probe_insert(struct kmod_module *mod) {
+        struct probe_chain c = {0};
+        probe_chain_add(&c, mod, true);
+        bool direct = !c.overflow;
+        for (size_t i = 0; direct && i < c.n; i++)
+                direct = probe_entry_direct(&c.entry[i]);
+        int r = 0;
+        if (!direct)
+                r = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+        else
+                for (size_t i = 0; i < c.n; i++) {
+                        int k = insert_direct(&c.entry[i]);
+                        if (k < 0 && k != -EEXIST && c.entry[i].required) {
+                                r = k;
+                                break;
+                        }
+                }
+        probe_chain_release(&c);
+        return r;
 }
 
 /* Insert every module a lookup found; the first error wins but all are tried. */
@@ -95,9 +325,7 @@ static int insert_all(struct kmod_list *list, int *ret_count) {
         int r = 0, count = 0;
         kmod_list_foreach(it, list) {
                 struct kmod_module *mod = kmod_module_get_module(it);
-                /* dependencies and softdeps (modules.softdep, which depmod makes from the
-                 * modules' own "softdep:" info) are resolved here */
-                int k = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+                int k = probe_insert(mod);
                 if (k < 0 && k != -EEXIST) {
                         log_warn("module %s: %s", kmod_module_get_name(mod), strerror(-k));
                         if (r == 0)
@@ -113,8 +341,23 @@ static int insert_all(struct kmod_list *list, int *ret_count) {
 }
 
 int modules_load(struct modules *m, const char *name) {
+        const struct module_chain *c = modules_table_chain(m, name);
+        if (c) {
+                int k = modules_load_chain(m, c);
+                if (k == 0) {
+                        log_debug("module %s loaded", name);
+                        return 0;
+                }
+                /* libkmod knows which of the chain were softdeps (whose errors do not
+                 * count) and says what went wrong in its terms */
+                log_debug("module %s from the load table: %s; asking libkmod", name, strerror(-k));
+        }
+        int r;
+        struct kmod_ctx *ctx = modules_kmod(m, name, &r);
+        if (!ctx)
+                return r;
         _cleanup_(kmod_list_freep) struct kmod_list *list = NULL;
-        int r = kmod_module_new_from_lookup(m->ctx, name, &list);
+        r = kmod_module_new_from_lookup(ctx, name, &list);
         if (r < 0)
                 return r;
         if (!list)
@@ -168,10 +411,38 @@ static void job_add_each(struct module_job *j, struct kmod_list *list, bool with
         }
 }
 
+/* A job from the load table: its files are the closure */
+static void job_from_chain(const struct modules *m, const struct module_chain *c, struct module_job *j) {
+        j->known = true;
+        for (size_t i = 0; i < c->n; i++) {
+                char name[MODULE_PLAN_NAME_MAX], path[PATH_MAX];
+                struct stat st;
+                if (module_name_from_path(c->path[i], name, sizeof name) < 0)
+                        continue;
+                bool seen = false;
+                for (size_t k = 0; k < j->n_closure && !seen; k++)
+                        seen = strcmp(j->closure[k], name) == 0;
+                if (seen || j->n_closure >= MODULE_PLAN_CLOSURE_MAX)
+                        continue;
+                (void)copy_string(j->closure[j->n_closure++], MODULE_PLAN_NAME_MAX, name);
+                if (snprintf(path, sizeof path, "%s/%s", m->dir, c->path[i]) < (int)sizeof path && stat(path, &st) == 0)
+                        j->bytes += (unsigned long)st.st_size;
+        }
+}
+
 int modules_job(struct modules *m, const char *name, struct module_job *ret) {
         memset(ret, 0, sizeof *ret);
+        const struct module_chain *c = modules_table_chain(m, name);
+        if (c) {
+                job_from_chain(m, c, ret);
+                return 0;
+        }
+        int r;
+        struct kmod_ctx *ctx = modules_kmod(m, name, &r);
+        if (!ctx)
+                return r;
         _cleanup_(kmod_list_freep) struct kmod_list *list = NULL;
-        int r = kmod_module_new_from_lookup(m->ctx, name, &list);
+        r = kmod_module_new_from_lookup(ctx, name, &list);
         if (r < 0)
                 return r;
         if (!list) /* loaded on its own, to fail with its own message */
@@ -182,8 +453,12 @@ int modules_job(struct modules *m, const char *name, struct module_job *ret) {
 }
 
 int modules_load_modalias(struct modules *m, const char *modalias) {
+        int r;
+        struct kmod_ctx *ctx = modules_kmod(m, "device aliases", &r);
+        if (!ctx)
+                return r;
         _cleanup_(kmod_list_freep) struct kmod_list *list = NULL;
-        int r = kmod_module_new_from_lookup(m->ctx, modalias, &list);
+        r = kmod_module_new_from_lookup(ctx, modalias, &list);
         if (r < 0 || !list)
                 return r < 0 ? r : 0;
         int count = 0;
@@ -214,8 +489,11 @@ static void alias_remember_miss(struct alias_misses *c, const char *alias) {
 }
 
 int modules_coldplug(struct modules *m, const char *root) {
+        int r;
+        if (!modules_kmod(m, "coldplug", &r))
+                return r; /* said once here, not once per device */
         char buses[PATH_MAX];
-        int r = path_join_root(buses, sizeof buses, root, "/sys/bus");
+        r = path_join_root(buses, sizeof buses, root, "/sys/bus");
         if (r < 0)
                 return r;
         _cleanup_(closedirp) DIR *bd = opendir(buses);

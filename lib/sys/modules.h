@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Kernel modules through libkmod, from root/lib/modules/$(uname -r): names and aliases
- * with their dependencies and softdeps, and coldplug of present devices by modalias. The
- * binary indexes are opened once for the whole boot. */
+/* Kernel modules from root/lib/modules/$(uname -r): the configured names through the
+ * initramfs's load table (lib/module-table.h) where it answers exactly, everything else
+ * through libkmod (names and aliases with their dependencies and softdeps, coldplug of
+ * present devices by modalias), whose context and binary indexes are opened once, on
+ * first need. */
 #pragma once
 
 #include <stdbool.h>
@@ -13,6 +15,7 @@ struct modules;
 /* -ENOENT when the initramfs has no module tree for the running kernel. */
 int modules_open(const char *root, struct modules **ret);
 void modules_free(struct modules *m);
+void modules_freep(struct modules **m);
 const char *modules_dir(const struct modules *m);
 
 /* Load a module name or alias with its dependencies and softdeps. 0 when loaded, already

@@ -89,6 +89,9 @@ report self-mounted "${self_mounted# }"
 report root-fstype "$(mount_field / fstype)"
 report root-source "$(mount_field / source)"
 report root-options "$(mount_field / super)"
+# A module parameter given on the kernel command line (overlay.metacopy=Y) reaches the
+# module only through whoever loaded it: the kernel leaves those to modprobe.
+report overlay-metacopy "$(cat /sys/module/overlay/parameters/metacopy 2>/dev/null || echo absent)"
 
 if [ -e /var/paios-marker ]; then
 	report marker present

@@ -4,7 +4,9 @@
 # and the kernel's own request for fs-overlay finds nothing) fails at mount-root with one
 # FATAL line naming overlay and the missing filesystem type, the slots untouched; a module
 # that does not exist at all (paios.modules.load= on the command line, since mkinitramfs
-# refuses unknown modules at build time) is a warning, and the boot completes.
+# refuses unknown modules at build time) is a warning, and the boot completes. A load
+# table that is garbage or names a file the initramfs lacks costs libkmod's time, never
+# the boot.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../fault-lib.sh"
@@ -31,4 +33,36 @@ expect_booted "$log" A
 expect_no_fatal "$log"
 expect_exact "$log" "paios-init: module nosuchmod: not in /lib/modules/$PAIOS_KVER" "the warning"
 expect_exact "$log" "paios-init: modprobe fs-overlay: loaded on the kernel's request" "overlay on the kernel's request"
+
+# The load table (lib/module-table.h) replaced by a second archive appended to the
+# initramfs (the kernel unpacks concatenated archives in turn, the later file winning):
+# garbage is refused whole, with one line, and libkmod loads everything; a table naming
+# a file the tree lacks (stale) sends that module to libkmod. Both boot.
+table=lib/modules/$PAIOS_KVER/paios-init.modules
+with_table() { # VAR TEXT: PAIOS_INITRD with the table replaced by TEXT
+	local dir=$PAIOS_TEST_TMP/table-$1 out=$PAIOS_TEST_TMP/table-$1.img
+	mkdir -p "$dir/$(dirname "$table")"
+	printf '%s' "$2" >"$dir/$table"
+	cp "$PAIOS_INITRD" "$out"
+	truncate -s %4 "$out"
+	(cd "$dir" && find lib | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >>"$out"
+	printf -v "$1" '%s' "$out"
+}
+with_table garbage_initrd $'this is no table\n'
+log=$PAIOS_TEST_TMP/table-garbage.log
+boot "$log" "$PAIOS_BASE_DISK" "$garbage_initrd" "rauc.slot=A" --snapshot
+expect_booted "$log" A
+expect_no_fatal "$log"
+expect_exact "$log" "paios-init: module table /$table, line 1: not \"NAME: FILE.ko...\": loading every module through libkmod" \
+	"the table refused, once"
+expect_no_line "$log" 'paios-init: module [^ ]+: ' "a module warning"
+
+with_table stale_initrd $'ext4: kernel/fs/ext4/gone.ko kernel/fs/ext4/ext4.ko\n'
+log=$PAIOS_TEST_TMP/table-stale.log
+boot "$log" "$PAIOS_BASE_DISK" "$stale_initrd" "rauc.slot=A paios.boot.debug" --snapshot
+expect_booted "$log" A
+expect_no_fatal "$log"
+expect_exact "$log" "paios-init: module ext4 from the load table: No such file or directory; asking libkmod" \
+	"the stale entry noticed"
+expect_exact "$log" "paios-init: module ext4 loaded" "ext4 loaded by libkmod all the same"
 pass

@@ -4,7 +4,9 @@
 # the ext4 chain in a child and the rest here, and boots. A watchdog driver that only the
 # child loads is still there when the watchdog is armed (the stage joins the child), and
 # the filesystems nobody listed come on the kernel's own request. Debug lines (each
-# module loaded) appear only with paios.boot.debug.
+# module loaded) appear only with paios.boot.debug. The configured modules come from the
+# initramfs's load table without libkmod, unless the kernel command line sets an option
+# of one (overlay.metacopy=Y), which libkmod passes, as it does on the kernel's request.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 fixtures_env
@@ -19,12 +21,23 @@ expect_no_line "$log" 'paios-init: coldplug:' "a coldplug the configuration turn
 expect_no_line "$log" 'paios-init: module .*: ' "a module warning"
 expect_no_line "$log" 'paios-init: module .* loaded' "a debug line without boot.debug"
 expect_record "$log" .watchdog.armed true
+expect_probe "$log" overlay-metacopy N "overlay's own default"
 
+# every configured module from the initramfs's load table: libkmod is never opened
 log=$PAIOS_TEST_TMP/bench-job-debug.log
 boot "$log" "$PAIOS_BASE_DISK" "$bench_initrd" "rauc.slot=A paios.boot.debug" --snapshot --watchdog
 expect_booted "$log" A
 expect_line "$log" 'paios-init: module virtio_pci loaded' "the parent's debug line"
 expect_line "$log" 'paios-init: module ext4 loaded' "the child's debug line"
+expect_no_line "$log" 'paios-init: modules: libkmod opened' "libkmod opened"
+
+# a module option on the kernel command line is libkmod's to pass: that module (the
+# configuration's last) goes to libkmod, the others still come from the table
+log=$PAIOS_TEST_TMP/bench-job-option.log
+boot "$log" "$PAIOS_BASE_DISK" "$bench_initrd" "rauc.slot=A paios.boot.debug overlay.metacopy=Y" --snapshot --watchdog
+expect_booted "$log" A
+expect_line "$log" 'paios-init: modules: libkmod opened for overlay$' "libkmod for overlay"
+expect_probe "$log" overlay-metacopy Y "the kernel command line's module option"
 
 conf=$PAIOS_TEST_TMP/watchdog-in-child.conf
 cat >"$conf" <<'EOF'
@@ -44,4 +57,12 @@ expect_line "$log" 'paios-init: modules: 1 of 1 configured loading in a second p
 expect_line "$log" 'paios-init: watchdog /dev/watchdog armed, timeout 30 s' "the watchdog armed all the same"
 expect_line "$log" "paios-init: modprobe fs-ext4: loaded on the kernel's request" "ext4 on the kernel's request"
 expect_line "$log" "paios-init: modprobe fs-overlay: loaded on the kernel's request" "overlay on the kernel's request"
+expect_probe "$log" overlay-metacopy N "overlay's own default"
+
+# the kernel's request (/init as modprobe) passes the command line's options too
+log=$PAIOS_TEST_TMP/watchdog-in-child-option.log
+boot "$log" "$PAIOS_BASE_DISK" "$child_initrd" "rauc.slot=A overlay.metacopy=Y" --snapshot --watchdog
+expect_booted "$log" A
+expect_line "$log" "paios-init: modprobe fs-overlay: loaded on the kernel's request" "overlay on the kernel's request"
+expect_probe "$log" overlay-metacopy Y "the kernel command line's module option"
 pass
