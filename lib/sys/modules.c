@@ -167,17 +167,22 @@ static const struct module_chain *modules_table_chain(const struct modules *m, c
         return c;
 }
 
-/* Insert a chain's files in order; the kernel answers EEXIST for a module already there
- * (after waiting for a load in progress elsewhere). */
+/* One module file into the kernel: -EEXIST for a module already there (the kernel waits
+ * for a load of it in progress elsewhere first, so loaders cannot race). */
+static int insert_file(const char *path, const char *options) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        return RET_NERRNO((int)syscall(SYS_finit_module, fd, options ? options : "", 0));
+}
+
+/* Insert a chain's files in order. */
 static int modules_load_chain(const struct modules *m, const struct module_chain *c) {
         for (size_t i = 0; i < c->n; i++) {
                 char path[PATH_MAX];
                 if (snprintf(path, sizeof path, "%s/%s", m->dir, c->path[i]) >= (int)sizeof path)
                         return -ENAMETOOLONG;
-                _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-                if (fd < 0)
-                        return negative_errno();
-                int r = RET_NERRNO((int)syscall(SYS_finit_module, fd, "", 0));
+                int r = insert_file(path, NULL);
                 if (r < 0 && r != -EEXIST)
                         return r;
         }
@@ -291,11 +296,7 @@ static int insert_direct(const struct probe_entry *e) {
         const char *path = kmod_module_get_path(e->mod);
         if (!path) /* built in or loaded from elsewhere (libkmod skips those), else unknown */
                 return kmod_module_get_initstate(e->mod) >= 0 || !e->required ? 0 : -ENOENT;
-        const char *options = kmod_module_get_options(e->mod); /* modprobe.d and the kernel command line */
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        return RET_NERRNO((int)syscall(SYS_finit_module, fd, options ? options : "", 0));
+        return insert_file(path, kmod_module_get_options(e->mod)); /* modprobe.d and the kernel command line */
 }
 
 static int probe_insert(struct kmod_module *mod) {
