@@ -6,7 +6,7 @@
 # that does not exist at all (paios.modules.load= on the command line, since mkinitramfs
 # refuses unknown modules at build time) is a warning, and the boot completes. A load
 # table that is garbage or names a file the initramfs lacks costs libkmod's time, never
-# the boot.
+# the boot; a modprobe.d in the initramfs sets the table aside, and libkmod applies it.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../fault-lib.sh"
@@ -39,16 +39,16 @@ expect_exact "$log" "paios-init: modprobe fs-overlay: loaded on the kernel's req
 # garbage is refused whole, with one line, and libkmod loads everything; a table naming
 # a file the tree lacks (stale) sends that module to libkmod. Both boot.
 table=lib/modules/$PAIOS_KVER/paios-init.modules
-with_table() { # VAR TEXT: PAIOS_INITRD with the table replaced by TEXT
-	local dir=$PAIOS_TEST_TMP/table-$1 out=$PAIOS_TEST_TMP/table-$1.img
-	mkdir -p "$dir/$(dirname "$table")"
-	printf '%s' "$2" >"$dir/$table"
+with_file() { # VAR FILE TEXT: PAIOS_INITRD with FILE (relative to /) replaced by TEXT
+	local dir=$PAIOS_TEST_TMP/extra-$1 out=$PAIOS_TEST_TMP/extra-$1.img
+	mkdir -p "$dir/$(dirname "$2")"
+	printf '%s' "$3" >"$dir/$2"
 	cp "$PAIOS_INITRD" "$out"
 	truncate -s %4 "$out"
-	(cd "$dir" && find lib | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >>"$out"
+	(cd "$dir" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >>"$out"
 	printf -v "$1" '%s' "$out"
 }
-with_table garbage_initrd $'this is no table\n'
+with_file garbage_initrd "$table" $'this is no table\n'
 log=$PAIOS_TEST_TMP/table-garbage.log
 boot "$log" "$PAIOS_BASE_DISK" "$garbage_initrd" "rauc.slot=A" --snapshot
 expect_booted "$log" A
@@ -57,7 +57,7 @@ expect_exact "$log" "paios-init: module table /$table, line 1: not \"NAME: FILE.
 	"the table refused, once"
 expect_no_line "$log" 'paios-init: module [^ ]+: ' "a module warning"
 
-with_table stale_initrd $'ext4: kernel/fs/ext4/gone.ko kernel/fs/ext4/ext4.ko\n'
+with_file stale_initrd "$table" $'ext4: kernel/fs/ext4/gone.ko kernel/fs/ext4/ext4.ko\n'
 log=$PAIOS_TEST_TMP/table-stale.log
 boot "$log" "$PAIOS_BASE_DISK" "$stale_initrd" "rauc.slot=A paios.boot.debug" --snapshot
 expect_booted "$log" A
@@ -65,4 +65,15 @@ expect_no_fatal "$log"
 expect_exact "$log" "paios-init: module ext4 from the load table: No such file or directory; asking libkmod" \
 	"the stale entry noticed"
 expect_exact "$log" "paios-init: module ext4 loaded" "ext4 loaded by libkmod all the same"
+
+# a modprobe.d in the initramfs (options, install commands, softdeps the table does not
+# know) leaves every module to libkmod, which applies it
+with_file modprobe_initrd etc/modprobe.d/paios-test.conf $'options overlay metacopy=Y\n'
+log=$PAIOS_TEST_TMP/modprobe-d.log
+boot "$log" "$PAIOS_BASE_DISK" "$modprobe_initrd" "rauc.slot=A paios.boot.debug" --snapshot
+expect_booted "$log" A
+expect_no_fatal "$log"
+expect_exact "$log" "paios-init: modules: /etc/modprobe.d exists: loading every module through libkmod" \
+	"the table set aside"
+expect_probe "$log" overlay-metacopy Y "modprobe.d's option for overlay, passed by libkmod"
 pass
