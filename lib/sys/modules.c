@@ -366,20 +366,23 @@ int modules_load(struct modules *m, const char *name) {
         return insert_all(list, NULL);
 }
 
-/* Add mod to the closure once, with the size of its file. A closure longer than the
- * table only makes the grouping coarser: loading resolves dependencies by itself. */
-static void job_add(struct module_job *j, struct kmod_module *mod) {
-        const char *name = kmod_module_get_name(mod);
+/* Add a module to the closure once, with the size of its file (path NULL: built in). A
+ * closure longer than the table only makes the grouping coarser: loading resolves
+ * dependencies by itself. */
+static void job_add_file(struct module_job *j, const char *name, const char *path) {
         for (size_t i = 0; i < j->n_closure; i++)
                 if (strcmp(j->closure[i], name) == 0)
                         return;
         if (j->n_closure >= MODULE_PLAN_CLOSURE_MAX || copy_string(j->closure[j->n_closure], MODULE_PLAN_NAME_MAX, name) < 0)
                 return;
         j->n_closure++;
-        const char *path = kmod_module_get_path(mod); /* NULL for built-in modules */
         struct stat st;
         if (path && stat(path, &st) == 0)
                 j->bytes += (unsigned long)st.st_size;
+}
+
+static void job_add(struct module_job *j, struct kmod_module *mod) {
+        job_add_file(j, kmod_module_get_name(mod), kmod_module_get_path(mod));
 }
 
 static void job_add_each(struct module_job *j, struct kmod_list *list, bool with_softdeps);
@@ -417,17 +420,10 @@ static void job_from_chain(const struct modules *m, const struct module_chain *c
         j->known = true;
         for (size_t i = 0; i < c->n; i++) {
                 char name[MODULE_PLAN_NAME_MAX], path[PATH_MAX];
-                struct stat st;
                 if (module_name_from_path(c->path[i], name, sizeof name) < 0)
                         continue;
-                bool seen = false;
-                for (size_t k = 0; k < j->n_closure && !seen; k++)
-                        seen = strcmp(j->closure[k], name) == 0;
-                if (seen || j->n_closure >= MODULE_PLAN_CLOSURE_MAX)
-                        continue;
-                (void)copy_string(j->closure[j->n_closure++], MODULE_PLAN_NAME_MAX, name);
-                if (snprintf(path, sizeof path, "%s/%s", m->dir, c->path[i]) < (int)sizeof path && stat(path, &st) == 0)
-                        j->bytes += (unsigned long)st.st_size;
+                bool fits = snprintf(path, sizeof path, "%s/%s", m->dir, c->path[i]) < (int)sizeof path;
+                job_add_file(j, name, fits ? path : NULL);
         }
 }
 
