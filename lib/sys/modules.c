@@ -79,6 +79,14 @@ static struct kmod_ctx *modules_kmod(struct modules *m, const char *why, int *er
         return ctx;
 }
 
+/* libkmod's modules for a name or alias, opening libkmod first if need be (why: for the
+ * debug line); *ret stays NULL when nothing matches. */
+static int modules_lookup(struct modules *m, const char *name, const char *why, struct kmod_list **ret) {
+        int r;
+        struct kmod_ctx *ctx = modules_kmod(m, why, &r);
+        return ctx ? kmod_module_new_from_lookup(ctx, name, ret) : r;
+}
+
 /* The load table (lib/module-table.h), if the initramfs has one and it can be trusted
  * for this boot: a modprobe.d in the initramfs (options, install commands, softdeps the
  * table does not know) leaves everything to libkmod. */
@@ -353,12 +361,8 @@ int modules_load(struct modules *m, const char *name) {
                  * count) and says what went wrong in its terms */
                 log_debug("module %s from the load table: %s; asking libkmod", name, strerror(-k));
         }
-        int r;
-        struct kmod_ctx *ctx = modules_kmod(m, name, &r);
-        if (!ctx)
-                return r;
         _cleanup_(kmod_list_freep) struct kmod_list *list = NULL;
-        r = kmod_module_new_from_lookup(ctx, name, &list);
+        int r = modules_lookup(m, name, name, &list);
         if (r < 0)
                 return r;
         if (!list)
@@ -434,12 +438,8 @@ int modules_job(struct modules *m, const char *name, struct module_job *ret) {
                 job_from_chain(m, c, ret);
                 return 0;
         }
-        int r;
-        struct kmod_ctx *ctx = modules_kmod(m, name, &r);
-        if (!ctx)
-                return r;
         _cleanup_(kmod_list_freep) struct kmod_list *list = NULL;
-        r = kmod_module_new_from_lookup(ctx, name, &list);
+        int r = modules_lookup(m, name, name, &list);
         if (r < 0)
                 return r;
         if (!list) /* loaded on its own, to fail with its own message */
@@ -450,12 +450,8 @@ int modules_job(struct modules *m, const char *name, struct module_job *ret) {
 }
 
 int modules_load_modalias(struct modules *m, const char *modalias) {
-        int r;
-        struct kmod_ctx *ctx = modules_kmod(m, "device aliases", &r);
-        if (!ctx)
-                return r;
         _cleanup_(kmod_list_freep) struct kmod_list *list = NULL;
-        r = kmod_module_new_from_lookup(ctx, modalias, &list);
+        int r = modules_lookup(m, modalias, "device aliases", &list);
         if (r < 0 || !list)
                 return r < 0 ? r : 0;
         int count = 0;
