@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "errno-text.h"
 #include "modules.h"
 #include "stages.h"
 
@@ -91,7 +92,7 @@ int main(int argc, char **argv) {
                 if (r < 0) {
                         if (b.dry_run) {
                                 (void)fprintf(stderr, "%s: %s: %s\n", prog, b.stage,
-                                              b.diag.error[0] ? b.diag.error : strerror(-r));
+                                              b.diag.error[0] ? b.diag.error : errno_text(-r));
                                 return 1;
                         }
                         boot_fail(&b, r);

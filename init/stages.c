@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errno-text.h"
 #include "data-fs.h"
 #include "failure.h"
 #include "fileio.h"
@@ -53,7 +54,7 @@ int stage_setup(struct boot *b) {
                  * while the kernel waits, to find nothing. */
                 r = symlink_at_root(b->root, "/init", "/sbin/modprobe");
                 if (r < 0 && r != -EEXIST)
-                        log_warn("/sbin/modprobe: %s: the kernel's own module requests will fail", strerror(-r));
+                        log_warn("/sbin/modprobe: %s: the kernel's own module requests will fail", errno_text(-r));
                 log_info("started (pid 1, version " PAIOS_VERSION ")");
         }
         stage_done(b);
@@ -74,7 +75,7 @@ static int load_config_file(struct boot *b) {
                 return 0;
         }
         if (r < 0)
-                return diag_fail(&b->diag, r, "%s: %s", CONFIG_DEFAULT_PATH, strerror(-r));
+                return diag_fail(&b->diag, r, "%s: %s", CONFIG_DEFAULT_PATH, errno_text(-r));
         struct keyfile kf;
         struct diag d = {0};
         r = keyfile_parse(text, len, &kf, &d);
@@ -93,8 +94,8 @@ static void load_system_conf(struct boot *b) {
         size_t len;
         int r = read_config_text(b, b->config.system_conf, &text, &len);
         if (r < 0) {
-                log_warn("cannot read %s: %s", b->config.system_conf, strerror(-r));
-                (void)copy_string(b->rauc_error, sizeof b->rauc_error, strerror(-r));
+                log_warn("cannot read %s: %s", b->config.system_conf, errno_text(-r));
+                (void)copy_string(b->rauc_error, sizeof b->rauc_error, errno_text(-r));
                 return;
         }
         struct diag d = {0};
@@ -104,8 +105,8 @@ static void load_system_conf(struct boot *b) {
         r = rauc_system_parse(text, len, sys, &d);
         log_diag_warnings(b->config.system_conf, &d);
         if (r < 0) {
-                log_err("%s: %s", b->config.system_conf, d.error[0] ? d.error : strerror(-r));
-                (void)copy_string(b->rauc_error, sizeof b->rauc_error, d.error[0] ? d.error : strerror(-r));
+                log_err("%s: %s", b->config.system_conf, d.error[0] ? d.error : errno_text(-r));
+                (void)copy_string(b->rauc_error, sizeof b->rauc_error, d.error[0] ? d.error : errno_text(-r));
                 return;
         }
         b->rauc = TAKE_PTR(sys);
@@ -122,13 +123,13 @@ int stage_configure(struct boot *b) {
         _cleanup_free_ char *text = NULL;
         r = read_file_at_root(b->root, "/proc/cmdline", CMDLINE_SIZE_MAX, &text, NULL);
         if (r < 0)
-                return diag_fail(&b->diag, r, "/proc/cmdline: %s", strerror(-r));
+                return diag_fail(&b->diag, r, "/proc/cmdline: %s", errno_text(-r));
         text[strcspn(text, "\n")] = '\0';
 
         struct diag d = {0};
         r = kcmdline_parse(text, &b->cmdline, &d);
         if (r < 0)
-                return diag_fail(&b->diag, r, "kernel command line: %s", d.error[0] ? d.error : strerror(-r));
+                return diag_fail(&b->diag, r, "kernel command line: %s", d.error[0] ? d.error : errno_text(-r));
         config_apply_cmdline(&b->config, &b->cmdline, &d);
         log_set_debug(b->config.debug);
         r = boot_args_from_cmdline(&b->cmdline, &b->args, &d);
@@ -228,7 +229,7 @@ static void load_configured_modules(struct boot *b, const unsigned worker[], uns
                 if (r == -ENOENT)
                         log_warn("module %s: not in %s", b->config.modules[i], modules_dir(b->modules));
                 else if (r < 0)
-                        log_warn("module %s: %s", b->config.modules[i], strerror(-r));
+                        log_warn("module %s: %s", b->config.modules[i], errno_text(-r));
         }
 }
 
@@ -264,11 +265,11 @@ int stage_modules(struct boot *b) {
         /* the uevent socket first, so no device added during coldplug goes unnoticed */
         b->uevent_fd = uevent_open();
         if (b->uevent_fd < 0)
-                log_warn("uevent socket: %s; waiting by polling", strerror(-b->uevent_fd));
+                log_warn("uevent socket: %s; waiting by polling", errno_text(-b->uevent_fd));
 
         int r = modules_open(b->root, &b->modules);
         if (r < 0) {
-                log_warn("no kernel modules for this kernel in the initramfs: %s", strerror(-r));
+                log_warn("no kernel modules for this kernel in the initramfs: %s", errno_text(-r));
                 stage_done(b);
                 return 0; /* a kernel with everything built in needs none */
         }
@@ -286,7 +287,7 @@ int stage_modules(struct boot *b) {
                         _exit(0);
                 }
                 if (b->modules_child < 0) {
-                        log_warn("fork for loading modules: %s: loading them in turn", strerror(errno));
+                        log_warn("fork for loading modules: %s: loading them in turn", errno_text(errno));
                         for (size_t i = 0; i < b->config.n_modules; i++)
                                 worker[i] = 0;
                 } else {
@@ -302,7 +303,7 @@ int stage_modules(struct boot *b) {
         if (b->config.coldplug) {
                 r = modules_coldplug(b->modules, b->root);
                 if (r < 0)
-                        log_warn("coldplug: %s", strerror(-r));
+                        log_warn("coldplug: %s", errno_text(-r));
                 else
                         log_info("coldplug: %d modules for present devices", r);
         }
@@ -326,8 +327,8 @@ int stage_watchdog(struct boot *b) {
         if (fd < 0) {
                 if (b->config.watchdog_required)
                         return diag_fail(&b->diag, fd, "watchdog %s: %s (watchdog.required=true)",
-                                         b->config.watchdog_device, strerror(-fd));
-                log_warn("watchdog %s: %s: booting without one", b->config.watchdog_device, strerror(-fd));
+                                         b->config.watchdog_device, errno_text(-fd));
+                log_warn("watchdog %s: %s: booting without one", b->config.watchdog_device, errno_text(-fd));
         } else {
                 b->watchdog_fd = fd;
                 log_notice("watchdog %s armed, timeout %u s", b->config.watchdog_device, b->watchdog_timeout_s);
@@ -347,7 +348,7 @@ static bool drain_uevents(struct boot *b) {
                 if (ev.modalias[0] && b->modules && b->config.coldplug) {
                         int r = modules_load_modalias(b->modules, ev.modalias);
                         if (r < 0)
-                                log_warn("module for %s: %s", ev.modalias, strerror(-r));
+                                log_warn("module for %s: %s", ev.modalias, errno_text(-r));
                 }
                 if (strcmp(ev.subsystem, "block") == 0)
                         block = true;
@@ -396,10 +397,11 @@ static int bootenv_open(struct boot *b) {
                 return -ENAMETOOLONG;
         r = ubootenv_write_config(b->root, BOOTENV_CONFIG, file, c->bootenv_size);
         if (r < 0)
-                return diag_fail(&b->diag, r, BOOTENV_CONFIG ": %s", strerror(-r));
+                return diag_fail(&b->diag, r, BOOTENV_CONFIG ": %s", errno_text(-r));
         r = ubootenv_open(b->root, BOOTENV_CONFIG, &b->bootenv);
         if (r < 0)
-                return diag_fail(&b->diag, r, "U-Boot environment %s on %s: %s", c->bootenv_file, device, strerror(-r));
+                return diag_fail(&b->diag, r, "U-Boot environment %s on %s: %s", c->bootenv_file, device,
+                                 errno_text(-r));
         return 0;
 }
 
@@ -427,7 +429,7 @@ int stage_bootenv(struct boot *b) {
         if (r < 0) {
                 /* a copy: diag_fail() below writes the buffer it would read */
                 char why[DIAG_TEXT_MAX];
-                (void)copy_string(why, sizeof why, b->diag.error[0] ? b->diag.error : strerror(-r));
+                (void)copy_string(why, sizeof why, b->diag.error[0] ? b->diag.error : errno_text(-r));
                 if (b->plan_deferred)
                         return diag_fail(&b->diag, r, "no rauc.slot= and no U-Boot environment: %s", why);
                 log_warn("U-Boot environment: %s: boot counters not recorded, a failing slot not marked bad", why);
@@ -509,7 +511,7 @@ static int run_hooks(struct boot *b, const char *point) {
                 if (r > 0)
                         (void)snprintf(why, sizeof why, "exit status %d", r);
                 else
-                        (void)snprintf(why, sizeof why, "%s", r == -ETIME ? "timed out" : strerror(-r));
+                        (void)snprintf(why, sizeof why, "%s", r == -ETIME ? "timed out" : errno_text(-r));
                 if (b->config.hooks_fatal && result == 0)
                         result = diag_fail(&b->diag, r > 0 ? -EIO : r, "hook %s failed: %s (hooks.fatal=true)", script, why);
                 else
@@ -555,7 +557,7 @@ static int wait_for_device(struct boot *b, const char *role, const struct devspe
                 if (r == 0)
                         return 0;
                 if (r != -ENOENT)
-                        return diag_fail(&b->diag, r, "%s %s: %s", role, what, d.error[0] ? d.error : strerror(-r));
+                        return diag_fail(&b->diag, r, "%s %s: %s", role, what, d.error[0] ? d.error : errno_text(-r));
 
                 unsigned long now = log_now_ms();
                 if (timeout_ms >= 0 && now - start >= (unsigned long)timeout_ms)
@@ -667,7 +669,7 @@ int stage_data(struct boot *b) {
         if (r == 0) {
                 r = data_probe_content(device, b->config.data_fstype, &content, found, sizeof found);
                 if (r < 0) {
-                        (void)snprintf(why, sizeof why, "cannot probe %.64s: %s", device, strerror(-r));
+                        (void)snprintf(why, sizeof why, "cannot probe %.64s: %s", device, errno_text(-r));
                         return data_fall_back(b, DATA_FALL_BACK, why);
                 }
         }
@@ -681,7 +683,7 @@ int stage_data(struct boot *b) {
                 char *argv[] = {"/sbin/mke2fs", "-q", "-t", "ext4", "-L", "data", device, NULL};
                 r = spawn_logged(b->root, argv, NULL, 0, b->watchdog_fd);
                 if (r != 0) {
-                        (void)snprintf(why, sizeof why, "mke2fs failed (%s)", r < 0 ? strerror(-r) : "non-zero exit");
+                        (void)snprintf(why, sizeof why, "mke2fs failed (%s)", r < 0 ? errno_text(-r) : "non-zero exit");
                         return data_fall_back(b, DATA_FALL_BACK, why);
                 }
                 b->record.data_state = "formatted";
@@ -811,7 +813,7 @@ int stage_mount_root(struct boot *b) {
                         bool created;
                         r = data_ensure_machine_id(b->root, PAIOS_SYSROOT "/etc/machine-id", &created);
                         if (r < 0)
-                                log_warn("machine id: %s", strerror(-r));
+                                log_warn("machine id: %s", errno_text(-r));
                         else if (created)
                                 log_notice("machine id created on /data");
                 }
@@ -864,7 +866,7 @@ static void write_record(struct boot *b, const struct rusage *ru, const struct r
         if (k == 0)
                 k = write_new_file_at_root(b->root, PAIOS_RECORD_PATH, json);
         if (k < 0)
-                log_warn("boot record %s: %s", PAIOS_RECORD_PATH, strerror(-k));
+                log_warn("boot record %s: %s", PAIOS_RECORD_PATH, errno_text(-k));
 }
 
 int stage_handover(struct boot *b) {
@@ -921,7 +923,7 @@ static bool mark_slot_bad(struct boot *b) {
         (void)bootenv_left_var(b->plan.slot, var, sizeof var);
         int r = ubootenv_set_store(b->bootenv, var, "0");
         if (r < 0) {
-                log_err("cannot mark slot %s bad (%s=0): %s", b->plan.slot, var, strerror(-r));
+                log_err("cannot mark slot %s bad (%s=0): %s", b->plan.slot, var, errno_text(-r));
                 return false;
         }
         log_notice("slot %s marked bad: %s=0 in the U-Boot environment", b->plan.slot, var);
@@ -930,7 +932,7 @@ static bool mark_slot_bad(struct boot *b) {
 
 void boot_fail(struct boot *b, int err) {
         log_open(b->root); /* switch_root closed it; reopening is harmless otherwise */
-        log_err("FATAL: %s: %s", b->stage, b->diag.error[0] ? b->diag.error : strerror(-err));
+        log_err("FATAL: %s: %s", b->stage, b->diag.error[0] ? b->diag.error : errno_text(-err));
         bool marked = mark_slot_bad(b);
         bootenv_release(b);
         enum failure_action action = b->config.failure_action;

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "errno-text.h"
+
 static void say(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(char *why, size_t n, const char *fmt, ...) {
         if (!why || n == 0)
@@ -52,7 +54,7 @@ enum data_action data_decide_content(const struct config *c, enum data_content c
 
 enum data_action data_decide_fsck(const struct config *c, int exit_code, char *why, size_t n) {
         if (exit_code < 0) {
-                say(why, n, "e2fsck could not run: %s", strerror(-exit_code));
+                say(why, n, "e2fsck could not run: %s", errno_text(-exit_code));
                 return fall_back(c);
         }
         if (exit_code == 0) {

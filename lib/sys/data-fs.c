@@ -18,12 +18,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "errno-text.h"
 #include "fileio.h"
 #include "fs-mount.h"
 #include "log.h"
 #include "macro.h"
 #include "parse-util.h"
 #include "watchdog.h"
+
+/* renameat2() goes through syscall(): musl 1.2.3 has no wrapper, nor the flag in <stdio.h> */
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
 
 /* ---- probing ---------------------------------------------------------------------- */
 
@@ -86,7 +92,7 @@ int data_mount(const char *root, const char *device, const char *fstype, const c
                 return r;
         r = mkdir_p_at_root(root, PAIOS_DATA_DIR, 0755);
         if (r < 0)
-                return diag_fail(d, r, "mkdir %s: %s", target, strerror(-r));
+                return diag_fail(d, r, "mkdir %s: %s", target, errno_text(-r));
         struct mount_step s = {.kind = STEP_MOUNT, .what = "data"};
         (void)copy_string(s.target, sizeof s.target, PAIOS_DATA_DIR);
         (void)copy_string(s.source, sizeof s.source, device);
@@ -170,7 +176,7 @@ static int attic_move(int datafd, const char *rel, const char *what, const char 
                 r = data_attic_name(seq + 1 + tries, what, slot, name, sizeof name);
                 if (r < 0)
                         return r;
-                r = RET_NERRNO(renameat2(datafd, rel, attic, name, RENAME_NOREPLACE));
+                r = RET_NERRNO((int)syscall(SYS_renameat2, datafd, rel, attic, name, RENAME_NOREPLACE));
         }
         if (r < 0)
                 return r;
@@ -287,7 +293,7 @@ static void unshadow_protected(int datafd, const char *rel_upper, const struct p
                 int r = attic_move(datafd, rel, "protected", slot, where, sizeof where);
                 if (r < 0)
                         log_err("data: %s in the upper shadows the slot's copy and cannot be moved: %s",
-                                protected_paths->path[i], strerror(-r));
+                                protected_paths->path[i], errno_text(-r));
                 else
                         log_warn("data: %s in the upper would shadow the slot's copy: moved to %s",
                                  protected_paths->path[i], where);
@@ -299,14 +305,14 @@ int data_prepare_upper(const char *root, const char *slot, const char *identity,
                        struct diag *d) {
         _cleanup_close_ int datafd = open_data_dir(root);
         if (datafd < 0)
-                return diag_fail(d, datafd, "open /data: %s", strerror(-datafd));
+                return diag_fail(d, datafd, "open /data: %s", errno_text(-datafd));
         char rel[PATH_MAX];
         if (snprintf(rel, sizeof rel, DATA_OVERLAY_DIR "/%s", slot) >= (int)sizeof rel)
                 return -ENAMETOOLONG;
 
         _cleanup_close_ int overlays = mkdir_beneath(datafd, DATA_OVERLAY_DIR, 0700);
         if (overlays < 0)
-                return diag_fail(d, overlays, "/data/" DATA_OVERLAY_DIR ": %s", strerror(-overlays));
+                return diag_fail(d, overlays, "/data/" DATA_OVERLAY_DIR ": %s", errno_text(-overlays));
         struct stat st;
         bool exists = fstatat(overlays, slot, &st, AT_SYMLINK_NOFOLLOW) == 0;
         if (exists && !S_ISDIR(st.st_mode)) {
@@ -327,18 +333,18 @@ int data_prepare_upper(const char *root, const char *slot, const char *identity,
                 char where[PATH_MAX];
                 int r = attic_move(datafd, rel, "overlay", slot, where, sizeof where);
                 if (r < 0)
-                        return diag_fail(d, r, "set aside /data/%s: %s", rel, strerror(-r));
+                        return diag_fail(d, r, "set aside /data/%s: %s", rel, errno_text(-r));
                 log_notice("data: upper of slot %s set aside to %s (%s)", slot, where, why);
         }
 
         _cleanup_close_ int dir = mkdir_beneath(datafd, rel, 0755);
         if (dir < 0)
-                return diag_fail(d, dir, "/data/%s: %s", rel, strerror(-dir));
+                return diag_fail(d, dir, "/data/%s: %s", rel, errno_text(-dir));
         _cleanup_close_ int upper = mkdir_beneath(dir, "upper", 0755);
         _cleanup_close_ int work = mkdir_beneath(dir, "work", 0700);
         if (upper < 0 || work < 0) {
                 int r = upper < 0 ? upper : work;
-                return diag_fail(d, r, "/data/%s/{upper,work}: %s", rel, strerror(-r));
+                return diag_fail(d, r, "/data/%s/{upper,work}: %s", rel, errno_text(-r));
         }
         /* the overlay refuses a work directory holding an earlier boot's leftovers */
         struct stat wst;
@@ -353,7 +359,7 @@ int data_prepare_upper(const char *root, const char *slot, const char *identity,
         /* written only when it changed: no write and no fsync on an ordinary boot */
         int r = action == UPPER_KEEP ? 0 : write_small_at(dir, "identity", identity);
         if (r < 0)
-                return diag_fail(d, r, "/data/%s/identity: %s", rel, strerror(-r));
+                return diag_fail(d, r, "/data/%s/identity: %s", rel, errno_text(-r));
         if (snprintf(ret_dir, n, PAIOS_DATA_DIR "/%s", rel) >= (int)n)
                 return -ENAMETOOLONG;
         return 0;
@@ -362,14 +368,14 @@ int data_prepare_upper(const char *root, const char *slot, const char *identity,
 int data_reset_state(const char *root, struct diag *d) {
         _cleanup_close_ int datafd = open_data_dir(root);
         if (datafd < 0)
-                return diag_fail(d, datafd, "open /data: %s", strerror(-datafd));
+                return diag_fail(d, datafd, "open /data: %s", errno_text(-datafd));
         struct stat st;
         if (fstatat(datafd, DATA_STATE_DIR, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 return 0;
         char where[PATH_MAX];
         int r = attic_move(datafd, DATA_STATE_DIR, "state", "", where, sizeof where);
         if (r < 0)
-                return diag_fail(d, r, "set aside /data/" DATA_STATE_DIR ": %s", strerror(-r));
+                return diag_fail(d, r, "set aside /data/" DATA_STATE_DIR ": %s", errno_text(-r));
         log_notice("data: persistent state set aside to %s (factory reset)", where);
         return 0;
 }
@@ -503,10 +509,10 @@ static int open_target(const char *root, const char *target, bool want_dir) {
 static int open_data_source(const char *root, const struct mount_step *s, struct diag *d) {
         _cleanup_close_ int datafd = open_data_dir(root);
         if (datafd < 0)
-                return diag_fail(d, datafd, "open /data: %s", strerror(-datafd));
+                return diag_fail(d, datafd, "open /data: %s", errno_text(-datafd));
         _cleanup_close_ int state = mkdir_beneath(datafd, DATA_STATE_DIR, 0755);
         if (state < 0)
-                return diag_fail(d, state, "/data/" DATA_STATE_DIR ": %s", strerror(-state));
+                return diag_fail(d, state, "/data/" DATA_STATE_DIR ": %s", errno_text(-state));
         const char *rel = s->source + strlen(PAIOS_DATA_DIR "/" DATA_STATE_DIR);
         while (*rel == '/')
                 rel++;
@@ -515,7 +521,7 @@ static int open_data_source(const char *root, const struct mount_step *s, struct
                 if (fd == -ELOOP || fd == -EXDEV)
                         return diag_fail(d, fd, "%s: a symbolic link or \"..\" on the way: refused", s->source);
                 if (fd < 0)
-                        return diag_fail(d, fd, "%s: %s", s->source, strerror(-fd));
+                        return diag_fail(d, fd, "%s: %s", s->source, errno_text(-fd));
                 return fd;
         }
 
@@ -535,13 +541,14 @@ static int open_data_source(const char *root, const struct mount_step *s, struct
         const char *leaf;
         _cleanup_close_ int pfd = open_parent_beneath(state, rel, parent, sizeof parent, &leaf);
         if (pfd < 0)
-                return diag_fail(d, pfd, "%s: %s", s->source, pfd == -ELOOP ? "a symbolic link on the way: refused" : strerror(-pfd));
+                return diag_fail(d, pfd, "%s: %s", s->source,
+                                 pfd == -ELOOP ? "a symbolic link on the way: refused" : errno_text(-pfd));
         if (is_dir) {
                 if (mkdirat(pfd, leaf, seeded ? st.st_mode & 07777 : 0755) < 0 && errno != EEXIST)
-                        return diag_fail(d, negative_errno(), "mkdir %s: %m", s->source);
+                        return diag_fail(d, negative_errno(), "mkdir %s: %s", s->source, errno_text(errno));
                 _cleanup_close_ int dfd = open_beneath(pfd, leaf, O_RDONLY | O_DIRECTORY);
                 if (dfd < 0)
-                        return diag_fail(d, dfd, "%s: %s", s->source, strerror(-dfd));
+                        return diag_fail(d, dfd, "%s: %s", s->source, errno_text(-dfd));
                 if (seeded) {
                         (void)fchown(dfd, st.st_uid, st.st_gid);
                         _cleanup_close_ int src = open(seed, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -552,12 +559,12 @@ static int open_data_source(const char *root, const struct mount_step *s, struct
                 _cleanup_close_ int src = open(seeded ? seed : "/dev/null", O_RDONLY | O_CLOEXEC);
                 r = src < 0 ? negative_errno() : copy_file(src, pfd, leaf, &st);
                 if (r < 0)
-                        return diag_fail(d, r, "seed %s from %s: %s", s->source, s->seed, strerror(-r));
+                        return diag_fail(d, r, "seed %s from %s: %s", s->source, s->seed, errno_text(-r));
         }
         (void)fsync(pfd);
         log_info("data: %s created %s", s->source, seeded ? "from the slot's copy" : "empty (the slot has none)");
         fd = open_beneath(pfd, leaf, O_PATH);
-        return fd < 0 ? diag_fail(d, fd, "%s: %s", s->source, strerror(-fd)) : fd;
+        return fd < 0 ? diag_fail(d, fd, "%s: %s", s->source, errno_text(-fd)) : fd;
 }
 
 static int apply_bind(const char *root, const struct mount_step *s, struct diag *d) {
@@ -575,16 +582,16 @@ static int apply_bind(const char *root, const struct mount_step *s, struct diag 
                 if (src < 0) {
                         if (errno == ENOENT)
                                 return 1; /* nothing to protect: the slot has no such path */
-                        return diag_fail(d, negative_errno(), "%s: %m", s->source);
+                        return diag_fail(d, negative_errno(), "%s: %s", s->source, errno_text(errno));
                 }
         }
         struct stat st;
         if (fstat(src, &st) < 0)
-                return diag_fail(d, negative_errno(), "%s: %m", s->source);
+                return diag_fail(d, negative_errno(), "%s: %s", s->source, errno_text(errno));
         _cleanup_close_ int tgt = open_target(root, s->target, S_ISDIR(st.st_mode));
         if (tgt < 0)
                 return diag_fail(d, tgt, "%s: %s", s->target,
-                                 tgt == -ELOOP ? "a symbolic link on the way in the new root: refused" : strerror(-tgt));
+                                 tgt == -ELOOP ? "a symbolic link on the way in the new root: refused" : errno_text(-tgt));
         struct stat tst;
         if (fstat(tgt, &tst) < 0 || S_ISDIR(tst.st_mode) != S_ISDIR(st.st_mode))
                 return diag_fail(d, -ENOTDIR, "%s and %s are not both directories or both files", s->source, s->target);
@@ -594,12 +601,13 @@ static int apply_bind(const char *root, const struct mount_step *s, struct diag 
         (void)snprintf(from, sizeof from, "/proc/self/fd/%d", src);
         (void)snprintf(to, sizeof to, "/proc/self/fd/%d", tgt);
         if (mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0)
-                return diag_fail(d, negative_errno(), "bind %s on %s: %m", s->source, s->target);
+                return diag_fail(d, negative_errno(), "bind %s on %s: %s", s->source, s->target, errno_text(errno));
         if (s->read_only) {
                 char target[PATH_MAX];
                 int r = path_join_root(target, sizeof target, root, s->target);
                 if (r < 0 || mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
-                        return diag_fail(d, r < 0 ? r : negative_errno(), "remount %s read-only: %m", s->target);
+                        return diag_fail(d, r < 0 ? r : negative_errno(), "remount %s read-only: %s", s->target,
+                                         errno_text(r < 0 ? -r : errno));
         }
         return 0;
 }
@@ -613,7 +621,7 @@ int data_apply_step(const char *root, const struct mount_step *s, struct diag *d
                     path_join_root(to, sizeof to, root, s->target) < 0)
                         return -ENAMETOOLONG;
                 if (mount(from, to, NULL, MS_MOVE, NULL) < 0)
-                        return diag_fail(d, negative_errno(), "move %s to %s: %m", from, to);
+                        return diag_fail(d, negative_errno(), "move %s to %s: %s", from, to, errno_text(errno));
                 return 0;
         }
         return mount_step_apply(root, s, d);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errno-text.h"
 #include "fileio.h"
 #include "log.h"
 #include "parse-util.h"
@@ -45,7 +46,7 @@ static void run_shell(const char *root, unsigned timeout_s) {
                 log_notice("starting a rescue shell on the console; the system reboots when it exits");
         pid_t pid = fork();
         if (pid < 0) {
-                log_err("rescue shell: fork: %s", strerror(errno));
+                log_err("rescue shell: fork: %s", errno_text(errno));
                 return;
         }
         if (pid == 0) {
@@ -100,7 +101,7 @@ void failure_act(const char *root, enum failure_action action, unsigned delay_s,
         for (;;) {
                 (void)reboot(cmd);
                 /* unreachable unless the kernel refused: say so, and keep saying it */
-                log_err("%s failed: %s; retrying in 60 s", what, strerror(errno));
+                log_err("%s failed: %s; retrying in 60 s", what, errno_text(errno));
                 sleep_seconds(60);
         }
 }

@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "errno-text.h"
 #include "fileio.h"
 #include "macro.h"
 #include "parse-util.h"
@@ -54,11 +55,12 @@ int mount_api_filesystems(const char *root, struct diag *d) {
                         return diag_fail(d, r, "mount %s: path too long", m->target);
                 r = mkdir_p_at_root(root, m->target, 0755);
                 if (r < 0)
-                        return diag_fail(d, r, "mkdir %s: %s", target, strerror(-r));
+                        return diag_fail(d, r, "mkdir %s: %s", target, errno_text(-r));
                 if (is_mount_point(target) > 0)
                         continue;
                 if (mount(m->source, target, m->fstype, m->flags, m->data) < 0)
-                        return diag_fail(d, negative_errno(), "mount -t %s %s %s: %m", m->fstype, m->source, target);
+                        return diag_fail(d, negative_errno(), "mount -t %s %s %s: %s", m->fstype, m->source, target,
+                                         errno_text(errno));
         }
         return 0;
 }
@@ -130,7 +132,7 @@ static int apply_mount(const char *root, const struct mount_step *s, struct diag
                 r = block_device_set_ro(s->source);
                 if (r < 0)
                         return diag_fail(d, r, "%s: cannot set %s read-only (BLKROSET): %s", s->what, s->source,
-                                         strerror(-r));
+                                         errno_text(-r));
         }
 
         char fstype[32];
@@ -140,7 +142,7 @@ static int apply_mount(const char *root, const struct mount_step *s, struct diag
                 r = probe_fstype(s->source, fstype, sizeof fstype);
                 if (r < 0)
                         return diag_fail(d, r, "%s: no filesystem found on %s (blkid): %s", s->what, s->source,
-                                         r == -ENOENT ? "no known superblock" : strerror(-r));
+                                         r == -ENOENT ? "no known superblock" : errno_text(-r));
         }
 
         unsigned long flags;
@@ -155,7 +157,7 @@ static int apply_mount(const char *root, const struct mount_step *s, struct diag
         if (mount(s->source, target, fstype, flags, data) < 0) {
                 r = negative_errno();
                 return diag_fail(d, r, "%s: mount -t %s -o %s %s %s: %s%s", s->what, fstype, s->options, s->source,
-                                 target, strerror(-r),
+                                 target, errno_text(-r),
                                  r == -ENODEV ? " (filesystem type unknown to the kernel: module missing?)" : "");
         }
         return 0;
@@ -171,7 +173,7 @@ int mount_step_apply(const char *root, const struct mount_step *s, struct diag *
         case STEP_MKDIR:
                 r = mkdir_p_at_root(root, s->target, s->mode);
                 if (r < 0)
-                        return diag_fail(d, r, "%s: mkdir %s: %s", s->what, target, strerror(-r));
+                        return diag_fail(d, r, "%s: mkdir %s: %s", s->what, target, errno_text(-r));
                 return 0;
         case STEP_SYMLINK: {
                 /* A block device is linked as /dev/block/MAJ:MIN: the only form systemd
@@ -187,7 +189,8 @@ int mount_step_apply(const char *root, const struct mount_step *s, struct diag *
                 }
                 (void)unlink(target);
                 if (symlink(to, target) < 0)
-                        return diag_fail(d, negative_errno(), "%s: symlink %s -> %s: %m", s->what, target, to);
+                        return diag_fail(d, negative_errno(), "%s: symlink %s -> %s: %s", s->what, target, to,
+                                         errno_text(errno));
                 return 0;
         }
         case STEP_MOUNT:

@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "errno-text.h"
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
@@ -97,7 +98,7 @@ static void modules_table_open(struct modules *m) {
         int r = read_file_at_root("/", path, 64 << 10, &m->table_text, NULL);
         if (r < 0) {
                 if (r != -ENOENT)
-                        log_warn("module table %s: %s: loading every module through libkmod", path, strerror(-r));
+                        log_warn("module table %s: %s: loading every module through libkmod", path, errno_text(-r));
                 return;
         }
         unsigned line = 0;
@@ -336,7 +337,7 @@ static int insert_all(struct kmod_list *list, int *ret_count) {
                 struct kmod_module *mod = kmod_module_get_module(it);
                 int k = probe_insert(mod);
                 if (k < 0 && k != -EEXIST) {
-                        log_warn("module %s: %s", kmod_module_get_name(mod), strerror(-k));
+                        log_warn("module %s: %s", kmod_module_get_name(mod), errno_text(-k));
                         if (r == 0)
                                 r = k;
                 } else
@@ -359,7 +360,7 @@ int modules_load(struct modules *m, const char *name) {
                 }
                 /* libkmod knows which of the chain were softdeps (whose errors do not
                  * count) and says what went wrong in its terms */
-                log_debug("module %s from the load table: %s; asking libkmod", name, strerror(-k));
+                log_debug("module %s from the load table: %s; asking libkmod", name, errno_text(-k));
         }
         _cleanup_(kmod_list_freep) struct kmod_list *list = NULL;
         int r = modules_lookup(m, name, name, &list);
@@ -554,12 +555,12 @@ int modprobe_main(int argc, char **argv) {
         struct modules *m = NULL;
         int r = modules_open("/", &m);
         if (r < 0) {
-                log_warn("modprobe %s: no module tree: %s", name, strerror(-r));
+                log_warn("modprobe %s: no module tree: %s", name, errno_text(-r));
                 return 1;
         }
         r = modules_load(m, name);
         if (r < 0 && r != -ENOENT)
-                log_warn("modprobe %s: %s", name, strerror(-r));
+                log_warn("modprobe %s: %s", name, errno_text(-r));
         else if (r == 0)
                 log_info("modprobe %s: loaded on the kernel's request", name);
         modules_free(m);

@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "errno-text.h"
 #include "fileio.h"
 #include "log.h"
 #include "macro.h"
@@ -52,21 +53,21 @@ static int check_init(int rootfd, const char *path) {
 int switch_root_check(const char *newroot, const char *init, char *ret_init, size_t n, struct diag *d) {
         _cleanup_close_ int rootfd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
-                return diag_fail(d, negative_errno(), "new root %s: %m", newroot);
+                return diag_fail(d, negative_errno(), "new root %s: %s", newroot, errno_text(errno));
 
         for (size_t i = 0; i < ELEMENTSOF(switch_root_moved); i++) {
                 /* no symbolic links here: a mount on a link would land wherever it points */
                 _cleanup_close_ int fd = open_in_root(rootfd, switch_root_moved[i], RESOLVE_NO_SYMLINKS, O_DIRECTORY);
                 if (fd < 0)
                         return diag_fail(d, fd, "new root has no directory %s to move %s onto: %s", switch_root_moved[i],
-                                         switch_root_moved[i], strerror(-fd));
+                                         switch_root_moved[i], errno_text(-fd));
         }
 
         if (init[0]) {
                 int r = check_init(rootfd, init);
                 if (r < 0)
                         return diag_fail(d, r, "init %s in the new root: %s", init,
-                                         r == -EACCES ? "not executable" : strerror(-r));
+                                         r == -EACCES ? "not executable" : errno_text(-r));
                 return copy_string(ret_init, n, init);
         }
         for (size_t i = 0; i < ELEMENTSOF(plan_default_inits); i++)
@@ -79,25 +80,26 @@ int switch_root_exec(const char *newroot, const char *init, char *const argv[], 
         /* MS_MOVE fails for a mount under a shared parent (systemd's switch-root.c):
          * make the initramfs's mounts private first */
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-                return diag_fail(d, negative_errno(), "make / private: %m");
+                return diag_fail(d, negative_errno(), "make / private: %s", errno_text(errno));
 
         for (size_t i = 0; i < ELEMENTSOF(switch_root_moved); i++) {
                 char target[PATH_MAX];
                 if (path_join_root(target, sizeof target, newroot, switch_root_moved[i]) < 0)
                         return diag_fail(d, -ENAMETOOLONG, "path too long");
                 if (mount(switch_root_moved[i], target, NULL, MS_MOVE, NULL) < 0)
-                        return diag_fail(d, negative_errno(), "move %s to %s: %m", switch_root_moved[i], target);
+                        return diag_fail(d, negative_errno(), "move %s to %s: %s", switch_root_moved[i], target,
+                                         errno_text(errno));
         }
 
         if (chdir(newroot) < 0)
-                return diag_fail(d, negative_errno(), "chdir %s: %m", newroot);
+                return diag_fail(d, negative_errno(), "chdir %s: %s", newroot, errno_text(errno));
         _cleanup_close_ int oldroot = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (oldroot < 0)
-                return diag_fail(d, negative_errno(), "open the initramfs root: %m");
+                return diag_fail(d, negative_errno(), "open the initramfs root: %s", errno_text(errno));
         if (mount(newroot, "/", NULL, MS_MOVE, NULL) < 0)
-                return diag_fail(d, negative_errno(), "move %s to /: %m", newroot);
+                return diag_fail(d, negative_errno(), "move %s to /: %s", newroot, errno_text(errno));
         if (chroot(".") < 0 || chdir("/") < 0)
-                return diag_fail(d, negative_errno(), "chroot into the new root: %m");
+                return diag_fail(d, negative_errno(), "chroot into the new root: %s", errno_text(errno));
 
         /* Free the initramfs's memory, but only if it is the ramfs or tmpfs it should be:
          * never walk into a disk by mistake (util-linux switch_root does the same). */
@@ -120,5 +122,5 @@ int switch_root_exec(const char *newroot, const char *init, char *const argv[], 
         /* everything is opened close-on-exec; this catches a descriptor a library left */
         (void)syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
         execv(init, argv);
-        return diag_fail(d, negative_errno(), "exec %s: %m", init);
+        return diag_fail(d, negative_errno(), "exec %s: %s", init, errno_text(errno));
 }
