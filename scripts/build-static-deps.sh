@@ -2,13 +2,18 @@
 # Build the static libraries that the static /init links against, from Debian's own source
 # packages (so they carry Debian's patches and match what the hosts run):
 #
-#   scripts/build-static-deps.sh --target host|aarch64 --prefix DIR
+#   scripts/build-static-deps.sh --target host|aarch64|aarch64-musl --prefix DIR
+#
+# aarch64 builds against glibc, aarch64-musl against musl (Debian's musl-dev:arm64, through
+# cmake/aarch64-linux-musl/gcc): what cmake/aarch64-linux-gnu.cmake links by default.
 #
 #   util-linux -> DIR/lib/libblkid.a DIR/lib/libmount.a
 #                 DIR/include/blkid/blkid.h DIR/include/libmount/libmount.h
 #   kmod       -> DIR/lib/libkmod.a DIR/include/libkmod.h
 #   e2fsprogs  -> DIR/sbin/e2fsck DIR/sbin/mke2fs (static, stripped programs for the
 #                 initramfs: check /data with `e2fsck -p`, format a blank /data as ext4)
+#   zlib       -> DIR/lib/libz.a DIR/include/zlib.h (aarch64-musl only: the other targets
+#                 link Debian's own libz.a), and a copy of libubootenv-dev:arm64's libuboot.h
 #
 # Sources are downloaded with `apt-get source` (needs the deb-src lines and packages that
 # scripts/install-deps.sh sets up) and prepared once in ${PAIOS_CACHE:-/var/cache/paios-init}/src/.
@@ -31,16 +36,28 @@ while [ $# -gt 0 ]; do
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
+# triplet: the binutils (and, but for musl, the compiler) to use; config_host: configure's --host.
+cc=""
 case $target in
   host) triplet=$(gcc -dumpmachine 2>/dev/null) || die "gcc not found; run scripts/install-deps.sh" ;;
-  aarch64) triplet=aarch64-linux-gnu ;;
-  *) die "--target must be host or aarch64 (see --help)" ;;
+  aarch64) triplet=aarch64-linux-gnu config_host=$triplet ;;
+  aarch64-musl)
+    triplet=aarch64-linux-gnu config_host=aarch64-linux-musl
+    cc=$(dirname "$(readlink -f "$0")")/../cmake/aarch64-linux-musl/gcc
+    [ -f /usr/lib/aarch64-linux-musl/libc.a ] ||
+      die "musl for arm64 is missing (musl-dev:arm64); run scripts/install-deps.sh" ;;
+  *) die "--target must be host, aarch64 or aarch64-musl (see --help)" ;;
 esac
 [ -n "$prefix" ] || die "--prefix DIR is required (see --help)"
 prefix=$(realpath -m "$prefix")
 # DIR is replaced wholesale, so never take over a directory this script did not make.
 if [ -n "$(ls -A "$prefix" 2>/dev/null)" ] && [ ! -f "$prefix/.complete" ]; then
   die "$prefix is not empty and was not made by this script; choose another --prefix"
+fi
+# ... nor one holding another target's libraries (a build tree that still names it).
+held=$(sed -n 's/^target=\([^ ]*\) .*/\1/p' "$prefix/.complete" 2>/dev/null || true)
+if [ -n "$held" ] && [ "$held" != "$target" ]; then
+  die "$prefix holds the $held libraries, not $target's; choose another --prefix"
 fi
 
 for tool in apt-get apt-cache dpkg-source autoreconf autopoint gtkdocize libtoolize make \
@@ -65,6 +82,8 @@ src_version() {
 ul_ver=$(src_version util-linux)
 kmod_ver=$(src_version kmod)
 e2fs_ver=$(src_version e2fsprogs)
+zlib_ver=""
+[ "$target" != aarch64-musl ] || zlib_ver=$(src_version zlib)
 
 # The programs for the initramfs (scripts/mkinitramfs --e2fsprogs DIR packs them).
 report_progs() {
@@ -75,6 +94,7 @@ report_progs() {
 }
 
 stamp="target=$target util-linux=$ul_ver kmod=$kmod_ver e2fsprogs=$e2fs_ver"
+[ -z "$zlib_ver" ] || stamp+=" zlib=$zlib_ver"
 stamp+=" script=$(sha256sum <"$0" | cut -c1-16)"
 up_to_date() {
   [ "$(cat "$prefix/.complete" 2>/dev/null)" = "$stamp" ] || return 1
@@ -115,7 +135,8 @@ prepare() {
   # Downloading as root keeps apt from switching to the _apt user, which cannot write here.
   run "$srcdir" "$log" apt-get source --download-only --only-source \
     -o APT::Sandbox::User=root "$pkg=$ver"
-  run "$work" "$log" dpkg-source -x "$srcdir/${pkg}_$ver.dsc" "$pkg-src"
+  # (An epoch, as in zlib's "1:1.2.13...", is not part of the file names.)
+  run "$work" "$log" dpkg-source -x "$srcdir/${pkg}_${ver#*:}.dsc" "$pkg-src"
   if [ $# -gt 0 ]; then
     step "regenerating $pkg build system"
     run "$work/$pkg-src" "$log" "$@"
@@ -130,14 +151,15 @@ prepare kmod "$kmod_ver" sh -c 'gtkdocize --docdir libkmod/docs && autoreconf -f
 # e2fsprogs' configure is current (Debian's patch only touches mke2fs.conf.in, and its
 # debian/rules skips autoreconf), so there is nothing to regenerate.
 prepare e2fsprogs "$e2fs_ver"
+[ -z "$zlib_ver" ] || prepare zlib "$zlib_ver"
 
 # Small code; the per-function/-variable sections let the final link drop unused code with
 # --gc-sections (the archives hold no debug info, since CFLAGS replaces autoconf's "-g -O2").
 export CFLAGS="-Os -ffunction-sections -fdata-sections"
-export CC=$triplet-gcc AR=$triplet-ar RANLIB=$triplet-ranlib
+export CC=${cc:-$triplet-gcc} AR=$triplet-ar RANLIB=$triplet-ranlib
 # Compiled-in paths (fstab, /run/mount, modprobe.d, ...) must be the system's, as in Debian.
 common_cfg=(--prefix=/usr --sysconfdir=/etc --localstatedir=/var --runstatedir=/run)
-[ "$target" = host ] || common_cfg+=(--host="$triplet")
+[ "$target" = host ] || common_cfg+=(--host="$config_host")
 
 stage=$prefix.tmp
 rm -rf "$stage"
@@ -206,6 +228,20 @@ for p in e2fsck/e2fsck misc/mke2fs; do
   fi
 done
 step "e2fsprogs done in $((SECONDS - start))s"
+
+if [ -n "$zlib_ver" ]; then
+  step "building zlib $zlib_ver for $target (libz, for Debian's libubootenv.a)"
+  b=$work/zlib
+  # zlib's own configure (not autoconf) builds in its source tree: build in a copy.
+  cp -a "$srcdir/zlib_$zlib_ver" "$b"
+  run "$b" "$b.log" ./configure --static --prefix=/usr
+  run "$b" "$b.log" make -j2 libz.a
+  cp "$b/libz.a" "$stage/lib/"
+  cp "$b/zlib.h" "$b/zconf.h" "$stage/include/"
+  # The musl compiler sees no /usr/include: the header of libubootenv-dev:arm64's libubootenv.a (a glibc
+  # build, which the musl /init links; see lib/sys/glibc-fortify-compat.c) goes here too.
+  cp /usr/include/aarch64-linux-gnu/libuboot.h "$stage/include/"
+fi
 
 echo "$stamp" >"$stage/.complete"
 rm -rf "$prefix"

@@ -11,7 +11,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 stamp=/var/lib/paios-init-deps.stamp
-rev=9 # bump when the list below changes
+rev=10 # bump when the list below changes
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$rev" ]; then exit 0; fi
 
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
@@ -38,6 +38,8 @@ host_pkgs=(
   libblkid-dev libubootenv-dev zlib1g-dev
   # aarch64 cross build
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  # the aarch64 /init links musl by default (cmake/aarch64-linux-gnu.cmake)
+  musl-dev:arm64
   libblkid-dev:arm64 libubootenv-dev:arm64 zlib1g-dev:arm64
   # images and boots
   qemu-system-arm qemu-utils u-boot-qemu u-boot-tools e2fsprogs fdisk dosfstools mtools
