@@ -26,7 +26,7 @@ core=(lib/diag.c lib/parse-util.c lib/keyfile.c lib/cmdline.c lib/devspec.c lib/
 if [ $# -gt 0 ]; then
   tests=("$@")
 else
-  tests=(keyfile cmdline devspec rauc-conf config plan bootenv data record module-plan module-table errno-text)
+  tests=(keyfile cmdline devspec rauc-conf config plan bootenv data record module-plan module-table errno-text pid1-malloc)
 fi
 
 status=0
