@@ -37,6 +37,7 @@ static void stage_done(struct boot *b) {
 
 int stage_setup(struct boot *b) {
         b->start_ms = log_now_ms();
+        b->start_cpu_us = log_cpu_us();
         if (!b->dry_run) {
                 int r = mount_api_filesystems(b->root, &b->diag);
                 /* without /dev there is no console to report on: try anyway, then fail */
@@ -854,6 +855,7 @@ static void write_record(struct boot *b, const struct rusage *ru, const struct r
                 r->n_stages = i + 1;
         }
         r->total_ms = log_now_ms() - b->start_ms;
+        r->cpu_us = log_cpu_us() - b->start_cpu_us;
         r->utime_ms = (unsigned long)(ru->ru_utime.tv_sec * 1000 + ru->ru_utime.tv_usec / 1000);
         r->stime_ms = (unsigned long)(ru->ru_stime.tv_sec * 1000 + ru->ru_stime.tv_usec / 1000);
         r->maxrss_kib = ru->ru_maxrss;
@@ -896,9 +898,10 @@ int stage_handover(struct boot *b) {
         }
         log_info("stage times (ms): %s", line);
         log_notice("switching to %s on %s after %lu ms (user %lu ms, sys %lu ms, maxrss %ld KiB, page faults %ld; "
-                   "helpers: user %lu ms)",
+                   "helpers: user %lu ms; cpu %lu.%03lu ms)",
                    b->init, b->root_device, b->record.total_ms, b->record.utime_ms, b->record.stime_ms,
-                   b->record.maxrss_kib, b->record.minflt, b->record.children_utime_ms);
+                   b->record.maxrss_kib, b->record.minflt, b->record.children_utime_ms, b->record.cpu_us / 1000,
+                   b->record.cpu_us % 1000);
         return 0;
 }
 

@@ -58,6 +58,7 @@ struct boot {
         } times[STAGE_TIMES_MAX];
         unsigned n_times;
         unsigned long start_ms;
+        unsigned long start_cpu_us; /* the process's CPU time then: the kernel's own before the exec */
 };
 
 int stage_setup(struct boot *b);

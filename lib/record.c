@@ -166,6 +166,8 @@ int record_format_json(const struct boot_record *r, char *buf, size_t n) {
         put_long(&o, r->minflt);
         put(&o, ",\"children_utime_ms\":");
         put_ulong(&o, r->children_utime_ms);
+        put(&o, ",\"cpu_us\":");
+        put_ulong(&o, r->cpu_us);
         put(&o, "}\n");
         return o.overflow ? -ENOBUFS : 0;
 }

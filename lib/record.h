@@ -38,6 +38,8 @@ struct boot_record {
         long maxrss_kib;
         unsigned long children_utime_ms; /* the helpers /init waited for (module loader, hooks, fsck) */
         long minflt;                     /* page faults of /init itself */
+        unsigned long cpu_us;            /* /init's CPU time from its start, user and system: exact, where
+                                          * utime_ms is the kernel's 4 ms ticks scaled */
 };
 
 void record_add_fallback(struct boot_record *r, const char *what, const char *why);

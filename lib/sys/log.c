@@ -111,6 +111,13 @@ void log_diag_warnings(const char *context, const struct diag *d) {
                 log_warn("%s: %zu more warnings not shown", context, d->n_warn_dropped);
 }
 
+unsigned long log_cpu_us(void) {
+        struct timespec ts;
+        if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) < 0)
+                return 0;
+        return (unsigned long)ts.tv_sec * 1000000UL + (unsigned long)ts.tv_nsec / 1000UL;
+}
+
 unsigned long log_now_ms(void) {
         struct timespec ts;
         /* CLOCK_BOOTTIME: the same clock as the kernel's log timestamps */

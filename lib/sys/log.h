@@ -32,3 +32,6 @@ void log_diag_warnings(const char *context, const struct diag *d);
 
 /* Monotonic milliseconds since boot, for stage timings. */
 unsigned long log_now_ms(void);
+/* The process's CPU time (user and system, all threads) in us, exact: the scheduler's
+ * own account, not the tick-sampled split getrusage() reports. */
+unsigned long log_cpu_us(void);

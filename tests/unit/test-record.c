@@ -261,6 +261,7 @@ static void fill_record(struct boot_record *r) {
         r->maxrss_kib = 2048;
         r->minflt = 310;
         r->children_utime_ms = 4;
+        r->cpu_us = 21345;
 }
 
 static const char expected_json[] =
@@ -272,7 +273,7 @@ static const char expected_json[] =
         "\"watchdog\":{\"device\":\"/dev/watchdog\",\"timeout_s\":60,\"armed\":true},"
         "\"bootenv\":{\"BOOT_ORDER\":\"A B\",\"BOOT_A_LEFT\":3,\"BOOT_B_LEFT\":-1},"
         "\"stages_ms\":{\"setup\":12,\"mount-root\":340},"
-        "\"total_ms\":352,\"utime_ms\":8,\"stime_ms\":40,\"maxrss_kib\":2048,\"minflt\":310,\"children_utime_ms\":4}\n";
+        "\"total_ms\":352,\"utime_ms\":8,\"stime_ms\":40,\"maxrss_kib\":2048,\"minflt\":310,\"children_utime_ms\":4,\"cpu_us\":21345}\n";
 
 static void test_exact(void) {
         unit_case("record_format_json: a fixed record, exactly");
@@ -292,7 +293,7 @@ static const char empty_json[] =
         "\"data\":{\"device\":\"\",\"state\":\"none\",\"check\":\"\"},\"fallbacks\":[],"
         "\"watchdog\":{\"device\":\"\",\"timeout_s\":0,\"armed\":false},"
         "\"bootenv\":{\"BOOT_ORDER\":\"\",\"BOOT_A_LEFT\":0,\"BOOT_B_LEFT\":0},\"stages_ms\":{},"
-        "\"total_ms\":0,\"utime_ms\":0,\"stime_ms\":0,\"maxrss_kib\":0,\"minflt\":0,\"children_utime_ms\":0}\n";
+        "\"total_ms\":0,\"utime_ms\":0,\"stime_ms\":0,\"maxrss_kib\":0,\"minflt\":0,\"children_utime_ms\":0,\"cpu_us\":0}\n";
 
 static void test_fallbacks(void) {
         unit_case("record_format_json: an empty record (upper NULL: tmpfs, data_state NULL: none)");
