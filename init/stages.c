@@ -15,6 +15,7 @@
 #include "data-fs.h"
 #include "failure.h"
 #include "fileio.h"
+#include "format.h"
 #include "log.h"
 #include "macro.h"
 #include "modules.h"
@@ -169,9 +170,9 @@ static int plan_and_log(struct boot *b) {
         (void)devspec_format(&b->plan.root, dev, sizeof dev);
         char wait[32];
         if (b->plan.device_timeout_ms < 0)
-                (void)snprintf(wait, sizeof wait, "without limit");
+                (void)format_text(wait, sizeof wait, "without limit");
         else
-                (void)snprintf(wait, sizeof wait, "up to %d s", b->plan.device_timeout_ms / 1000);
+                (void)format_text(wait, sizeof wait, "up to %d s", b->plan.device_timeout_ms / 1000);
         log_notice("slot %s%s%s%s: device %s (from %s), fstype %s, wait %s",
                    b->plan.slot[0] ? b->plan.slot : "-", b->plan.slot_name[0] ? " (" : "", b->plan.slot_name,
                    b->plan.slot_name[0] ? ")" : "", dev, b->plan.root_origin, b->plan.fstype[0] ? b->plan.fstype : "auto",
@@ -394,7 +395,7 @@ static int bootenv_open(struct boot *b) {
                 return r;
         b->bootenv_mounted = true;
         char file[PATH_MAX];
-        if (snprintf(file, sizeof file, BOOTENV_MOUNT "%s", c->bootenv_file) >= (int)sizeof file)
+        if (format_text(file, sizeof file, BOOTENV_MOUNT "%s", c->bootenv_file) >= (int)sizeof file)
                 return -ENAMETOOLONG;
         r = ubootenv_write_config(b->root, BOOTENV_CONFIG, file, c->bootenv_size);
         if (r < 0)
@@ -482,7 +483,7 @@ int stage_bootenv(struct boot *b) {
 /* Run the hooks of one point: every file in <hooks.dir>/<point>.d, in name order, with busybox sh. */
 static int run_hooks(struct boot *b, const char *point) {
         char dir[PATH_MAX], rel[PATH_MAX];
-        if (snprintf(rel, sizeof rel, "%s/%s.d", b->config.hooks_dir, point) >= (int)sizeof rel ||
+        if (format_text(rel, sizeof rel, "%s/%s.d", b->config.hooks_dir, point) >= (int)sizeof rel ||
             path_join_root(dir, sizeof dir, b->root, rel) < 0)
                 return -ENAMETOOLONG;
         struct dirent **names = NULL;
@@ -490,16 +491,16 @@ static int run_hooks(struct boot *b, const char *point) {
         if (n < 0)
                 return 0; /* no hooks at this point */
         char env_slot[96], env_dev[PATH_MAX + 32], env_point[64];
-        (void)snprintf(env_slot, sizeof env_slot, "PAIOS_SLOT=%s", b->plan.slot);
-        (void)snprintf(env_dev, sizeof env_dev, "PAIOS_ROOT_DEVICE=%s", b->root_device);
-        (void)snprintf(env_point, sizeof env_point, "PAIOS_HOOK_POINT=%s", point);
+        (void)format_text(env_slot, sizeof env_slot, "PAIOS_SLOT=%s", b->plan.slot);
+        (void)format_text(env_dev, sizeof env_dev, "PAIOS_ROOT_DEVICE=%s", b->root_device);
+        (void)format_text(env_point, sizeof env_point, "PAIOS_HOOK_POINT=%s", point);
         char *envp[] = {"PATH=/bin:/sbin", "PAIOS_SYSROOT=" PAIOS_SYSROOT, "PAIOS_DATA=" PAIOS_DATA_DIR, env_slot,
                         env_dev, env_point, NULL};
         int result = 0;
         for (int i = 0; i < n; i++) {
                 const char *name = names[i]->d_name;
                 char script[PATH_MAX];
-                if (name[0] == '.' || snprintf(script, sizeof script, "%s/%s", rel, name) >= (int)sizeof script)
+                if (name[0] == '.' || format_text(script, sizeof script, "%s/%s", rel, name) >= (int)sizeof script)
                         continue;
                 char *argv[] = {"/bin/busybox", "sh", script, NULL};
                 unsigned long start = log_now_ms();
@@ -510,9 +511,9 @@ static int run_hooks(struct boot *b, const char *point) {
                 }
                 char why[128];
                 if (r > 0)
-                        (void)snprintf(why, sizeof why, "exit status %d", r);
+                        (void)format_text(why, sizeof why, "exit status %d", r);
                 else
-                        (void)snprintf(why, sizeof why, "%s", r == -ETIME ? "timed out" : errno_text(-r));
+                        (void)format_text(why, sizeof why, "%s", r == -ETIME ? "timed out" : errno_text(-r));
                 if (b->config.hooks_fatal && result == 0)
                         result = diag_fail(&b->diag, r > 0 ? -EIO : r, "hook %s failed: %s (hooks.fatal=true)", script, why);
                 else
@@ -670,7 +671,7 @@ int stage_data(struct boot *b) {
         if (r == 0) {
                 r = data_probe_content(device, b->config.data_fstype, &content, found, sizeof found);
                 if (r < 0) {
-                        (void)snprintf(why, sizeof why, "cannot probe %.64s: %s", device, errno_text(-r));
+                        (void)format_text(why, sizeof why, "cannot probe %.64s: %s", device, errno_text(-r));
                         return data_fall_back(b, DATA_FALL_BACK, why);
                 }
         }
@@ -684,7 +685,7 @@ int stage_data(struct boot *b) {
                 char *argv[] = {"/sbin/mke2fs", "-q", "-t", "ext4", "-L", "data", device, NULL};
                 r = spawn_logged(b->root, argv, NULL, 0, b->watchdog_fd);
                 if (r != 0) {
-                        (void)snprintf(why, sizeof why, "mke2fs failed (%s)", r < 0 ? errno_text(-r) : "non-zero exit");
+                        (void)format_text(why, sizeof why, "mke2fs failed (%s)", r < 0 ? errno_text(-r) : "non-zero exit");
                         return data_fall_back(b, DATA_FALL_BACK, why);
                 }
                 b->record.data_state = "formatted";
@@ -753,7 +754,7 @@ static int apply_steps(struct boot *b, const struct mount_step *steps, size_t n,
                 if (r < 0 && s->kind == STEP_BIND && s->bind_from == BIND_FROM_DATA) {
                         /* one hostile or broken entry does not stop the others */
                         char why[DIAG_TEXT_MAX + 80];
-                        (void)snprintf(why, sizeof why, "%.64s: %s", s->target + strlen(PAIOS_SYSROOT), d.error);
+                        (void)format_text(why, sizeof why, "%.64s: %s", s->target + strlen(PAIOS_SYSROOT), d.error);
                         log_err("persistent bind %s", why);
                         record_add_fallback(&b->record, "bind", why);
                         continue;
@@ -890,7 +891,7 @@ int stage_handover(struct boot *b) {
         char line[512];
         size_t used = 0;
         for (size_t i = 0; i < b->record.n_stages && used < sizeof line; i++) {
-                int k = snprintf(line + used, sizeof line - used, "%s%s=%lu", i ? " " : "", b->record.stages[i].stage,
+                int k = format_text(line + used, sizeof line - used, "%s%s=%lu", i ? " " : "", b->record.stages[i].stage,
                                  b->record.stages[i].ms);
                 if (k < 0)
                         break;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "format.h"
 #include "macro.h"
 #include "parse-util.h"
 
@@ -37,7 +38,7 @@ int boot_order_parse(const char *s, struct boot_order *ret, struct diag *d) {
 }
 
 int bootenv_left_var(const char *slot, char *buf, size_t n) {
-        int len = snprintf(buf, n, "BOOT_%s_LEFT", slot);
+        int len = format_text(buf, n, "BOOT_%s_LEFT", slot);
         return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "errno-text.h"
+#include "format.h"
 
 static void say(char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(char *why, size_t n, const char *fmt, ...) {
@@ -14,7 +15,7 @@ static void say(char *why, size_t n, const char *fmt, ...) {
                 return;
         va_list ap;
         va_start(ap, fmt);
-        (void)vsnprintf(why, n, fmt, ap);
+        (void)format_text_v(why, n, fmt, ap);
         va_end(ap);
 }
 
@@ -73,7 +74,7 @@ enum data_action data_decide_fsck(const struct config *c, int exit_code, char *w
 }
 
 int data_rootfs_identity(const char *fs_uuid, const char *build_id, char *buf, size_t n) {
-        int len = snprintf(buf, n, "uuid=%s\nbuild=%s\n", fs_uuid ? fs_uuid : "", build_id ? build_id : "");
+        int len = format_text(buf, n, "uuid=%s\nbuild=%s\n", fs_uuid ? fs_uuid : "", build_id ? build_id : "");
         return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
 }
 
@@ -138,7 +139,7 @@ bool data_factory_reset_due(const struct config *c, bool marker_present, char *w
 }
 
 int data_attic_name(unsigned seq, const char *what, const char *slot, char *buf, size_t n) {
-        int len = snprintf(buf, n, "%06u-%s%s%s", seq, what, slot && slot[0] ? "-" : "", slot ? slot : "");
+        int len = format_text(buf, n, "%06u-%s%s%s", seq, what, slot && slot[0] ? "-" : "", slot ? slot : "");
         return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "format.h"
 #include "macro.h"
 #include "parse-util.h"
 
@@ -67,7 +68,7 @@ static int parse_devnum(const char *s, struct devspec *ret) {
         ret->kind = DEVSPEC_DEVNUM;
         ret->major = ma;
         ret->minor = mi;
-        (void)snprintf(ret->value, sizeof ret->value, "%u:%u", ma, mi);
+        (void)format_text(ret->value, sizeof ret->value, "%u:%u", ma, mi);
         return 0;
 }
 
@@ -138,7 +139,7 @@ const char *devspec_tag(enum devspec_kind kind) {
 
 int devspec_format(const struct devspec *s, char *buf, size_t n) {
         const char *tag = devspec_tag(s->kind);
-        int len = tag ? snprintf(buf, n, "%s=%s", tag, s->value) : snprintf(buf, n, "%s", s->value);
+        int len = tag ? format_text(buf, n, "%s=%s", tag, s->value) : format_text(buf, n, "%s", s->value);
         return len < 0 || (size_t)len >= n ? -ENAMETOOLONG : 0;
 }
 

@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
+
 int diag_fail(struct diag *d, int err, const char *fmt, ...) {
         if (d) {
                 va_list ap;
                 va_start(ap, fmt);
-                (void)vsnprintf(d->error, sizeof d->error, fmt, ap);
+                (void)format_text_v(d->error, sizeof d->error, fmt, ap);
                 va_end(ap);
         }
         return err;
@@ -24,7 +26,7 @@ void diag_warn(struct diag *d, const char *fmt, ...) {
         }
         va_list ap;
         va_start(ap, fmt);
-        (void)vsnprintf(d->warn[d->n_warn++], DIAG_TEXT_MAX, fmt, ap);
+        (void)format_text_v(d->warn[d->n_warn++], DIAG_TEXT_MAX, fmt, ap);
         va_end(ap);
 }
 

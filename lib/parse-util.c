@@ -49,9 +49,12 @@ int copy_string(char *buf, size_t n, const char *s) {
 
 int path_join_root(char *buf, size_t n, const char *root, const char *path) {
         /* a root of "/" adds nothing, so paths in the real boot stay as written */
-        const char *prefix = strcmp(root, "/") == 0 ? "" : root;
-        int len = snprintf(buf, n, "%s%s%s", prefix, path[0] == '/' ? "" : "/", path);
-        if (len < 0 || (size_t)len >= n)
+        size_t prefix = strcmp(root, "/") == 0 ? 0 : strlen(root);
+        size_t slash = path[0] != '/', len = strlen(path);
+        if (prefix + slash + len >= n)
                 return -ENAMETOOLONG;
+        memcpy(buf, root, prefix);
+        buf[prefix] = '/'; /* overwritten by path's first byte when it has its own */
+        memcpy(buf + prefix + slash, path, len + 1);
         return 0;
 }

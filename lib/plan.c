@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
 #include "macro.h"
 #include "data.h"
 #include "parse-util.h"
@@ -127,15 +128,15 @@ static int add_path_binds(struct mount_step *steps, size_t max, size_t *n, const
         for (size_t i = 0; i < paths->n; i++) {
                 const char *path = paths->path[i];
                 char target[PLAN_PATH_MAX];
-                if (snprintf(target, sizeof target, PAIOS_SYSROOT "%s", path) >= (int)sizeof target)
+                if (format_text(target, sizeof target, PAIOS_SYSROOT "%s", path) >= (int)sizeof target)
                         return diag_fail(d, -ENAMETOOLONG, "%s %.64s: path too long", k->label, path);
                 struct mount_step *s = step_add(steps, max, n, STEP_BIND, k->what, target);
                 if (!s)
                         return diag_fail(d, -E2BIG, "mount plan has too many steps");
                 s->bind_from = k->from;
                 s->read_only = k->read_only;
-                if (snprintf(s->source, sizeof s->source, "%s%s", k->source_prefix, path) >= (int)sizeof s->source ||
-                    (k->seeded && snprintf(s->seed, sizeof s->seed, PAIOS_SLOT_DIR "%s", path) >= (int)sizeof s->seed))
+                if (format_text(s->source, sizeof s->source, "%s%s", k->source_prefix, path) >= (int)sizeof s->source ||
+                    (k->seeded && format_text(s->seed, sizeof s->seed, PAIOS_SLOT_DIR "%s", path) >= (int)sizeof s->seed))
                         return diag_fail(d, -ENAMETOOLONG, "%s %.64s: path too long", k->label, path);
         }
         return 0;
@@ -170,7 +171,7 @@ int plan_mounts(const struct boot_plan *p, const struct mount_inputs *in, struct
         ADD(STEP_MOUNT, "slot", PAIOS_SLOT_DIR);
         (void)copy_string(s->source, sizeof s->source, in->root_device);
         (void)copy_string(s->fstype, sizeof s->fstype, p->fstype);
-        len = snprintf(s->options, sizeof s->options, "%s%sro", p->rootflags, p->rootflags[0] ? "," : "");
+        len = format_text(s->options, sizeof s->options, "%s%sro", p->rootflags, p->rootflags[0] ? "," : "");
         if (len < 0 || (size_t)len >= sizeof s->options)
                 return diag_fail(d, -ENAMETOOLONG, "rootflags= is too long");
         s->block_device_ro = true;
@@ -178,8 +179,8 @@ int plan_mounts(const struct boot_plan *p, const struct mount_inputs *in, struct
 
         char upper[PLAN_PATH_MAX], work[PLAN_PATH_MAX];
         if (on_data) {
-                if (snprintf(upper, sizeof upper, "%s/upper", in->data_upper_dir) >= (int)sizeof upper ||
-                    snprintf(work, sizeof work, "%s/work", in->data_upper_dir) >= (int)sizeof work)
+                if (format_text(upper, sizeof upper, "%s/upper", in->data_upper_dir) >= (int)sizeof upper ||
+                    format_text(work, sizeof work, "%s/work", in->data_upper_dir) >= (int)sizeof work)
                         return diag_fail(d, -ENAMETOOLONG, "upper directory path too long");
         } else {
                 (void)copy_string(upper, sizeof upper, PAIOS_OVERLAY_DIR "/upper");
@@ -188,9 +189,10 @@ int plan_mounts(const struct boot_plan *p, const struct mount_inputs *in, struct
                 ADD(STEP_MOUNT, "overlay upper tmpfs", PAIOS_OVERLAY_DIR);
                 (void)copy_string(s->source, sizeof s->source, "paios-overlay");
                 (void)copy_string(s->fstype, sizeof s->fstype, "tmpfs");
-                len = snprintf(s->options, sizeof s->options, "mode=0755,size=%s", cfg->tmpfs_size);
+                len = format_text(s->options, sizeof s->options, "mode=0755,size=%s", cfg->tmpfs_size);
                 if (len < 0 || (size_t)len >= sizeof s->options)
                         return diag_fail(d, -ENAMETOOLONG, "overlay.tmpfs-size is too long");
+                s->options_are_data = true; /* the size is checked to be a size (OPT_SIZE) */
                 ADD(STEP_MKDIR, "overlay upper", upper);
                 ADD(STEP_MKDIR, "overlay work", work);
         }
@@ -203,10 +205,11 @@ int plan_mounts(const struct boot_plan *p, const struct mount_inputs *in, struct
         ADD(STEP_MOUNT, "overlay", PAIOS_SYSROOT);
         (void)copy_string(s->source, sizeof s->source, in->root_device);
         (void)copy_string(s->fstype, sizeof s->fstype, "overlay");
-        len = snprintf(s->options, sizeof s->options, "lowerdir=" PAIOS_SLOT_DIR ",upperdir=%s,workdir=%s%s", upper, work,
+        len = format_text(s->options, sizeof s->options, "lowerdir=" PAIOS_SLOT_DIR ",upperdir=%s,workdir=%s%s", upper, work,
                        on_data ? ",redirect_dir=nofollow,index=off,metacopy=off" : "");
         if (len < 0 || (size_t)len >= sizeof s->options)
                 return diag_fail(d, -ENAMETOOLONG, "overlay options too long");
+        s->options_are_data = true; /* paths the plan made, under fixed prefixes */
 
         if (in->data_mounted) {
                 int r = add_path_binds(steps, max, &n, &cfg->data_binds, &persistent_binds, d);

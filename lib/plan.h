@@ -67,6 +67,8 @@ struct mount_step {
         char target[PLAN_PATH_MAX];     /* relative to the root the executor is given */
         char fstype[32];
         char options[PLAN_OPTIONS_MAX]; /* mount(8) option string, parsed by libmount */
+        bool options_are_data;          /* options holds no MS_* option (the plan wrote it from
+                                         * filesystem options alone): passed as it is */
         bool block_device_ro;           /* BLKROSET on source before mounting */
         unsigned long flags;            /* MS_* always set, whatever options say */
         unsigned mode;                  /* MKDIR */

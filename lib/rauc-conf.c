@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "format.h"
 #include "macro.h"
 #include "parse-util.h"
 
@@ -129,7 +130,7 @@ int rauc_system_find_bootname(const struct rauc_system *sys, const char *bootnam
                         *ret = s;
                         return 0;
                 }
-                int n = snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "", s->bootname);
+                int n = format_text(known + used, sizeof known - used, "%s%s", used ? ", " : "", s->bootname);
                 if (n > 0 && (size_t)n < sizeof known - used)
                         used += (size_t)n;
         }

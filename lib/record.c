@@ -5,13 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "format.h"
 #include "parse-util.h"
 
 void record_add_fallback(struct boot_record *r, const char *what, const char *why) {
         if (r->n_fallbacks >= RECORD_FALLBACKS_MAX)
                 return;
-        (void)snprintf(r->fallbacks[r->n_fallbacks].what, sizeof r->fallbacks[0].what, "%s", what);
-        (void)snprintf(r->fallbacks[r->n_fallbacks].why, sizeof r->fallbacks[0].why, "%s", why);
+        (void)format_text(r->fallbacks[r->n_fallbacks].what, sizeof r->fallbacks[0].what, "%s", what);
+        (void)format_text(r->fallbacks[r->n_fallbacks].why, sizeof r->fallbacks[0].why, "%s", why);
         r->n_fallbacks++;
 }
 

@@ -20,6 +20,7 @@
 
 #include "errno-text.h"
 #include "fileio.h"
+#include "format.h"
 #include "fs-mount.h"
 #include "log.h"
 #include "macro.h"
@@ -98,7 +99,7 @@ int data_mount(const char *root, const char *device, const char *fstype, const c
         (void)copy_string(s.source, sizeof s.source, device);
         (void)copy_string(s.fstype, sizeof s.fstype, fstype);
         /* nodev,nosuid last: data.options cannot take them back */
-        int len = snprintf(s.options, sizeof s.options, "%s%snodev,nosuid", options, options[0] ? "," : "");
+        int len = format_text(s.options, sizeof s.options, "%s%snodev,nosuid", options, options[0] ? "," : "");
         if (len < 0 || (size_t)len >= sizeof s.options)
                 return diag_fail(d, -ENAMETOOLONG, "data.options too long");
         s.flags = MS_NODEV | MS_NOSUID;
@@ -182,7 +183,7 @@ static int attic_move(int datafd, const char *rel, const char *what, const char 
                 return r;
         (void)fsync(attic);
         if (ret)
-                (void)snprintf(ret, n, PAIOS_DATA_DIR "/" DATA_ATTIC_DIR "/%s", name);
+                (void)format_text(ret, n, PAIOS_DATA_DIR "/" DATA_ATTIC_DIR "/%s", name);
         return 0;
 }
 
@@ -238,7 +239,7 @@ static int read_small_at(int dirfd, const char *name, char *buf, size_t n) {
 
 static int write_small_at(int dirfd, const char *name, const char *text) {
         char tmp[NAME_MAX + 1];
-        (void)snprintf(tmp, sizeof tmp, ".%s.tmp", name);
+        (void)format_text(tmp, sizeof tmp, ".%s.tmp", name);
         (void)unlinkat(dirfd, tmp, 0);
         _cleanup_close_ int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0)
@@ -264,7 +265,7 @@ static void unshadow_protected(int datafd, const char *rel_upper, const struct p
                 for (const char *c = strchr(path + 1, '/'); c; c = strchr(c + 1, '/')) {
                         char rel[PATH_MAX];
                         struct stat st;
-                        if (snprintf(rel, sizeof rel, "%s%.*s", rel_upper, (int)(c - path), path) >= (int)sizeof rel)
+                        if (format_text(rel, sizeof rel, "%s%.*s", rel_upper, (int)(c - path), path) >= (int)sizeof rel)
                                 break;
                         if (fstatat(datafd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0)
                                 break; /* absent: nothing below it either */
@@ -277,7 +278,7 @@ static void unshadow_protected(int datafd, const char *rel_upper, const struct p
                         break;
                 }
                 char rel[PATH_MAX];
-                if (snprintf(rel, sizeof rel, "%s%s", rel_upper, protected_paths->path[i]) >= (int)sizeof rel)
+                if (format_text(rel, sizeof rel, "%s%s", rel_upper, protected_paths->path[i]) >= (int)sizeof rel)
                         continue;
                 /* the parent must be reached without symbolic links; the entry itself is
                  * only looked at, never followed */
@@ -307,7 +308,7 @@ int data_prepare_upper(const char *root, const char *slot, const char *identity,
         if (datafd < 0)
                 return diag_fail(d, datafd, "open /data: %s", errno_text(-datafd));
         char rel[PATH_MAX];
-        if (snprintf(rel, sizeof rel, DATA_OVERLAY_DIR "/%s", slot) >= (int)sizeof rel)
+        if (format_text(rel, sizeof rel, DATA_OVERLAY_DIR "/%s", slot) >= (int)sizeof rel)
                 return -ENAMETOOLONG;
 
         _cleanup_close_ int overlays = mkdir_beneath(datafd, DATA_OVERLAY_DIR, 0700);
@@ -351,7 +352,7 @@ int data_prepare_upper(const char *root, const char *slot, const char *identity,
         if (fstat(work, &wst) == 0)
                 remove_tree(TAKE_FD(work), wst.st_dev);
         char rel_upper[PATH_MAX + 8];
-        (void)snprintf(rel_upper, sizeof rel_upper, "%s/upper", rel);
+        (void)format_text(rel_upper, sizeof rel_upper, "%s/upper", rel);
         unshadow_protected(datafd, rel_upper, protected_paths, slot);
         unsigned refused = refuse_hostile(fcntl(upper, F_DUPFD_CLOEXEC, 3), 0);
         if (refused)
@@ -360,7 +361,7 @@ int data_prepare_upper(const char *root, const char *slot, const char *identity,
         int r = action == UPPER_KEEP ? 0 : write_small_at(dir, "identity", identity);
         if (r < 0)
                 return diag_fail(d, r, "/data/%s/identity: %s", rel, errno_text(-r));
-        if (snprintf(ret_dir, n, PAIOS_DATA_DIR "/%s", rel) >= (int)n)
+        if (format_text(ret_dir, n, PAIOS_DATA_DIR "/%s", rel) >= (int)n)
                 return -ENAMETOOLONG;
         return 0;
 }
@@ -598,8 +599,8 @@ static int apply_bind(const char *root, const struct mount_step *s, struct diag 
 
         /* bind through the descriptors: what was checked is what gets mounted */
         char from[64], to[64];
-        (void)snprintf(from, sizeof from, "/proc/self/fd/%d", src);
-        (void)snprintf(to, sizeof to, "/proc/self/fd/%d", tgt);
+        (void)format_text(from, sizeof from, "/proc/self/fd/%d", src);
+        (void)format_text(to, sizeof to, "/proc/self/fd/%d", tgt);
         if (mount(from, to, NULL, MS_BIND | MS_REC, NULL) < 0)
                 return diag_fail(d, negative_errno(), "bind %s on %s: %s", s->source, s->target, errno_text(errno));
         if (s->read_only) {
@@ -652,7 +653,7 @@ int data_ensure_machine_id(const char *root, const char *path, bool *ret_created
         raw[8] = (unsigned char)((raw[8] & 0x3f) | 0x80);
         char id[34];
         for (size_t i = 0; i < sizeof raw; i++)
-                (void)snprintf(id + 2 * i, 3, "%02x", raw[i]);
+                (void)format_text(id + 2 * i, 3, "%02x", raw[i]);
         id[32] = '\n';
         id[33] = '\0';
         _cleanup_close_ int fd = open(p, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);

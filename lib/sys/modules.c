@@ -17,6 +17,7 @@
 
 #include "errno-text.h"
 #include "fileio.h"
+#include "format.h"
 #include "log.h"
 #include "macro.h"
 #include "module-table.h"
@@ -39,7 +40,7 @@ __attribute__((format(printf, 6, 0))) static void kmod_log_to_kmsg(void *data, i
         if (!log_debug_enabled())
                 return; /* not even formatted: libkmod's "%m" costs a strerror() each */
         char msg[512];
-        (void)vsnprintf(msg, sizeof msg, format, args);
+        (void)format_text_v(msg, sizeof msg, format, args);
         msg[strcspn(msg, "\n")] = '\0';
         /* libkmod's errors are the caller's to report with context: keep its own lines at
          * debug level */
@@ -93,7 +94,7 @@ static int modules_lookup(struct modules *m, const char *name, const char *why, 
  * table does not know) leaves everything to libkmod. */
 static void modules_table_open(struct modules *m) {
         char path[PATH_MAX];
-        if (snprintf(path, sizeof path, "%s/%s", m->dir, MODULE_TABLE_FILE) >= (int)sizeof path)
+        if (format_text(path, sizeof path, "%s/%s", m->dir, MODULE_TABLE_FILE) >= (int)sizeof path)
                 return;
         int r = read_file_at_root("/", path, 64 << 10, &m->table_text, NULL);
         if (r < 0) {
@@ -132,7 +133,7 @@ int modules_open(const char *root, struct modules **ret) {
         if (r < 0)
                 return r;
         char rel[PATH_MAX];
-        if (snprintf(rel, sizeof rel, "/lib/modules/%s", u.release) >= (int)sizeof rel)
+        if (format_text(rel, sizeof rel, "/lib/modules/%s", u.release) >= (int)sizeof rel)
                 return -ENAMETOOLONG;
         r = path_join_root(m->dir, sizeof m->dir, root, rel);
         if (r < 0)
@@ -189,7 +190,7 @@ static int insert_file(const char *path, const char *options) {
 static int modules_load_chain(const struct modules *m, const struct module_chain *c) {
         for (size_t i = 0; i < c->n; i++) {
                 char path[PATH_MAX];
-                if (snprintf(path, sizeof path, "%s/%s", m->dir, c->path[i]) >= (int)sizeof path)
+                if (format_text(path, sizeof path, "%s/%s", m->dir, c->path[i]) >= (int)sizeof path)
                         return -ENAMETOOLONG;
                 int r = insert_file(path, NULL);
                 if (r < 0 && r != -EEXIST)
@@ -427,7 +428,7 @@ static void job_from_chain(const struct modules *m, const struct module_chain *c
                 char name[MODULE_PLAN_NAME_MAX], path[PATH_MAX];
                 if (module_name_from_path(c->path[i], name, sizeof name) < 0)
                         continue;
-                bool fits = snprintf(path, sizeof path, "%s/%s", m->dir, c->path[i]) < (int)sizeof path;
+                bool fits = format_text(path, sizeof path, "%s/%s", m->dir, c->path[i]) < (int)sizeof path;
                 job_add_file(j, name, fits ? path : NULL);
         }
 }
@@ -501,7 +502,7 @@ int modules_coldplug(struct modules *m, const char *root) {
                 if (bus->d_name[0] == '.')
                         continue;
                 char devices[NAME_MAX + 16];
-                if (snprintf(devices, sizeof devices, "%s/devices", bus->d_name) >= (int)sizeof devices)
+                if (format_text(devices, sizeof devices, "%s/devices", bus->d_name) >= (int)sizeof devices)
                         continue;
                 int dfd = openat(dirfd(bd), devices, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 if (dfd < 0)
@@ -517,11 +518,11 @@ int modules_coldplug(struct modules *m, const char *root) {
                                 continue;
                         char path[NAME_MAX + 16];
                         /* a bound driver means nothing is left to load for this device */
-                        if (snprintf(path, sizeof path, "%s/driver", dev->d_name) >= (int)sizeof path ||
+                        if (format_text(path, sizeof path, "%s/driver", dev->d_name) >= (int)sizeof path ||
                             faccessat(dirfd(dd), path, F_OK, 0) == 0)
                                 continue;
                         char alias[4096];
-                        if (snprintf(path, sizeof path, "%s/modalias", dev->d_name) >= (int)sizeof path ||
+                        if (format_text(path, sizeof path, "%s/modalias", dev->d_name) >= (int)sizeof path ||
                             read_sysfs_attr(dirfd(dd), path, alias, sizeof alias) <= 0 || alias_missed(&misses, alias))
                                 continue;
                         r = modules_load_modalias(m, alias);

@@ -14,13 +14,14 @@
 #include <sys/sysmacros.h>
 
 #include "fileio.h"
+#include "format.h"
 #include "macro.h"
 #include "parse-util.h"
 
 /* A small sysfs attribute of block device name (classfd: /sys/class/block). */
 static int read_block_attr(int classfd, const char *name, const char *attr, char *buf, size_t n) {
         char path[NAME_MAX + 32];
-        if (snprintf(path, sizeof path, "%s/%s", name, attr) >= (int)sizeof path)
+        if (format_text(path, sizeof path, "%s/%s", name, attr) >= (int)sizeof path)
                 return -ENAMETOOLONG;
         int r = read_sysfs_attr(classfd, path, buf, n);
         return r < 0 ? r : 0;
@@ -54,7 +55,7 @@ static int read_block_uevent(int classfd, const char *name, struct block_uevent 
                         (void)copy_string(minor, sizeof minor, line + 6);
                 line = next;
         }
-        (void)snprintf(u->devnum, sizeof u->devnum, "%s:%s", major, minor);
+        (void)format_text(u->devnum, sizeof u->devnum, "%s:%s", major, minor);
         return 0;
 }
 
@@ -166,7 +167,7 @@ int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_
                 for (char *c = name; *c; c++)
                         if (*c == '!')
                                 *c = '/';
-                if (snprintf(rel, sizeof rel, "/dev/%s", name) >= (int)sizeof rel ||
+                if (format_text(rel, sizeof rel, "/dev/%s", name) >= (int)sizeof rel ||
                     path_join_root(devnode, sizeof devnode, root, rel) < 0)
                         continue;
                 if (!device_matches(classfd, de->d_name, devnode, spec) ||

@@ -10,6 +10,7 @@
 #include <libuboot.h>
 
 #include "fileio.h"
+#include "format.h"
 #include "macro.h"
 #include "parse-util.h"
 
@@ -38,7 +39,7 @@ int ubootenv_write_config(const char *root, const char *config, const char *env_
         if (r < 0)
                 return r;
         /* "<device or file> <offset> <size>", as fw_printenv reads it */
-        if (snprintf(line, sizeof line, "%s 0x0 0x%x\n", file, size) >= (int)sizeof line)
+        if (format_text(line, sizeof line, "%s 0x0 0x%x\n", file, size) >= (int)sizeof line)
                 return -ENAMETOOLONG;
         char p[PATH_MAX];
         r = path_join_root(p, sizeof p, root, config);

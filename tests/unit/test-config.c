@@ -397,6 +397,12 @@ static void test_describe(void) {
         CHECK_ERR(config_apply_keyfile(&described, &kf, &d), 0);
         CHECK_INTEQ(d.n_warn, 0);
         CHECK(configs_equal(&described, &defaulted));
+        /* config_defaults() is a constant: the described texts, applied to nothing, make it */
+        struct config parsed;
+        memset(&parsed, 0, sizeof parsed);
+        CHECK_ERR(config_apply_keyfile(&parsed, &kf, &d), 0);
+        CHECK(configs_equal(&parsed, &defaulted));
+        CHECK(memcmp(&parsed, &defaulted, sizeof parsed) == 0); /* every byte: no field the table misses */
         keyfile_free(&kf);
 }
 

@@ -443,6 +443,9 @@ static void check_steps(const char *name, const struct mount_step *steps, size_t
                 CHECK_STREQ(s->fstype, expand(e->fstype, m));
                 CHECK_STREQ(s->options, expand(e->options, m));
                 CHECK_INTEQ(s->block_device_ro, e->block_device_ro); /* the slot only */
+                /* the plan's own option strings (tmpfs, overlay) skip libmount's parser; the
+                 * slot's, which carry rootflags=, never */
+                CHECK_INTEQ(s->options_are_data, s->kind == STEP_MOUNT && !s->block_device_ro);
                 if (s->kind == STEP_MKDIR)
                         CHECK_INTEQ(s->mode, 0755);
                 if (s->kind == STEP_BIND) {
