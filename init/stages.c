@@ -122,10 +122,10 @@ int stage_configure(struct boot *b) {
         if (r < 0)
                 return r;
 
-        _cleanup_free_ char *text = NULL;
-        r = read_file_at_root(b->root, "/proc/cmdline", CMDLINE_SIZE_MAX, &text, NULL);
+        r = read_file_at_root(b->root, "/proc/cmdline", CMDLINE_SIZE_MAX, &b->cmdline_text, NULL);
         if (r < 0)
                 return diag_fail(&b->diag, r, "/proc/cmdline: %s", errno_text(-r));
+        char *text = b->cmdline_text; /* kept for stage modules: one read of it */
         text[strcspn(text, "\n")] = '\0';
 
         struct diag d = {0};
@@ -269,7 +269,7 @@ int stage_modules(struct boot *b) {
         if (b->uevent_fd < 0)
                 log_warn("uevent socket: %s; waiting by polling", errno_text(-b->uevent_fd));
 
-        int r = modules_open(b->root, &b->modules);
+        int r = modules_open(b->root, b->cmdline_text, &b->modules);
         if (r < 0) {
                 log_warn("no kernel modules for this kernel in the initramfs: %s", errno_text(-r));
                 stage_done(b);
@@ -881,6 +881,8 @@ int stage_handover(struct boot *b) {
         b->uevent_fd = -1;
         modules_free(b->modules);
         b->modules = NULL;
+        free(b->cmdline_text);
+        b->cmdline_text = NULL;
         stage_done(b);
 
         struct rusage ru, children;

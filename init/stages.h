@@ -26,6 +26,7 @@ struct boot {
 
         struct config config;
         struct kcmdline cmdline;
+        char *cmdline_text;         /* /proc/cmdline as read by stage configure */
         struct boot_args args;
         struct rauc_system *rauc; /* NULL when system.conf is missing or unreadable */
         char rauc_error[DIAG_TEXT_MAX]; /* then why */

@@ -61,7 +61,9 @@ int format_text_v(char *buf, size_t n, const char *fmt, va_list ap) {
         struct format_out o = {buf, n ? n - 1 : 0, 0};
         for (const char *p = fmt; *p;) {
                 if (*p != '%') {
-                        const char *q = p + strcspn(p, "%");
+                        const char *q = p;
+                        while (*q && *q != '%')
+                                q++;
                         out_bytes(&o, p, (size_t)(q - p));
                         p = q;
                         continue;

@@ -92,7 +92,7 @@ static int modules_lookup(struct modules *m, const char *name, const char *why, 
 /* The load table (lib/module-table.h), if the initramfs has one and it can be trusted
  * for this boot: a modprobe.d in the initramfs (options, install commands, softdeps the
  * table does not know) leaves everything to libkmod. */
-static void modules_table_open(struct modules *m) {
+static void modules_table_open(struct modules *m, const char *cmdline) {
         char path[PATH_MAX];
         if (format_text(path, sizeof path, "%s/%s", m->dir, MODULE_TABLE_FILE) >= (int)sizeof path)
                 return;
@@ -117,12 +117,16 @@ static void modules_table_open(struct modules *m) {
                         return;
                 }
         }
-        if (read_file_at_root(m->root, "/proc/cmdline", 64 << 10, &m->cmdline, NULL) < 0)
+        if (cmdline)
+                m->cmdline = strdup(cmdline);
+        else if (read_file_at_root(m->root, "/proc/cmdline", 64 << 10, &m->cmdline, NULL) < 0)
                 return; /* module options there could not be seen */
+        if (!m->cmdline)
+                return;
         m->table_usable = true;
 }
 
-int modules_open(const char *root, struct modules **ret) {
+int modules_open(const char *root, const char *cmdline, struct modules **ret) {
         struct utsname u;
         if (uname(&u) < 0)
                 return negative_errno();
@@ -140,7 +144,7 @@ int modules_open(const char *root, struct modules **ret) {
                 return r;
         if (access(m->dir, F_OK) < 0)
                 return negative_errno();
-        modules_table_open(m);
+        modules_table_open(m, cmdline);
         *ret = TAKE_PTR(m);
         return 0;
 }
@@ -554,7 +558,7 @@ int modprobe_main(int argc, char **argv) {
         }
         log_open("/");
         struct modules *m = NULL;
-        int r = modules_open("/", &m);
+        int r = modules_open("/", NULL, &m);
         if (r < 0) {
                 log_warn("modprobe %s: no module tree: %s", name, errno_text(-r));
                 return 1;

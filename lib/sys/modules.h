@@ -12,8 +12,10 @@
 
 struct modules;
 
-/* -ENOENT when the initramfs has no module tree for the running kernel. */
-int modules_open(const char *root, struct modules **ret);
+/* -ENOENT when the initramfs has no module tree for the running kernel. cmdline: the
+ * kernel's command line as the caller read it (module options there decide whether the
+ * load table may answer), or NULL to read <root>/proc/cmdline. */
+int modules_open(const char *root, const char *cmdline, struct modules **ret);
 void modules_free(struct modules *m);
 void modules_freep(struct modules **m);
 const char *modules_dir(const struct modules *m);

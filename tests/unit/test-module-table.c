@@ -59,6 +59,8 @@ static void test_parse_lines(void) {
                 {"absolute path", "a: /lib/modules/a.ko\n", -EINVAL, 1, 0},
                 {"path out of the tree", "a: ../a.ko\n", -EINVAL, 1, 0},
                 {"path out of the tree, inside", "a: kernel/../../a.ko\n", -EINVAL, 1, 0},
+                {"path out of the tree, deeper", "a: kernel/fs/../../../a.ko\n", -EINVAL, 1, 0},
+                {"dots in a name are no \"..\"", "a: kernel/..fs/a..b.ko kernel/x../.a.ko\n", 0, 0, 1},
                 {"compressed module", "a: kernel/a.ko.xz\n", -EINVAL, 1, 0},
                 {"not a module", "a: kernel/a.o\n", -EINVAL, 1, 0},
                 {"bare .ko", "a: .ko\n", -EINVAL, 1, 0},
