@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "format.h"
+
 int parse_uint(const char *s, unsigned min, unsigned max, unsigned *ret) {
         if (!s || !*s || strlen(s) > 10)
                 return -EINVAL;
@@ -49,12 +51,9 @@ int copy_string(char *buf, size_t n, const char *s) {
 
 int path_join_root(char *buf, size_t n, const char *root, const char *path) {
         /* a root of "/" adds nothing, so paths in the real boot stay as written */
-        size_t prefix = strcmp(root, "/") == 0 ? 0 : strlen(root);
-        size_t slash = path[0] != '/', len = strlen(path);
-        if (prefix + slash + len >= n)
+        const char *prefix = strcmp(root, "/") == 0 ? "" : root;
+        int len = format_text(buf, n, "%s%s%s", prefix, path[0] == '/' ? "" : "/", path);
+        if (len < 0 || (size_t)len >= n)
                 return -ENAMETOOLONG;
-        memcpy(buf, root, prefix);
-        buf[prefix] = '/'; /* overwritten by path's first byte when it has its own */
-        memcpy(buf + prefix + slash, path, len + 1);
         return 0;
 }
