@@ -12,6 +12,9 @@
  *   code-page    a call into a code page not run before (one small function per page):
  *                the kernel's fault for the page of the program plus qemu's first
  *                translation there
+ *   format-path  snprintf("%s%s%s") of a 62-byte module path, run again (a few hundred
+ *                blocks of the libc's printf each time, all translated before): what
+ *                code run again costs
  * BLOCKS distinct blocks come from a generated chain of branches, PAGES functions one per
  * page from generated code too (scripts/tcg-costs writes tcg-cost-blocks.h). */
 #define _GNU_SOURCE
@@ -81,6 +84,15 @@ int main(void) {
         for (int i = 0; i < PAGE_FNS; i++)
                 sink += page_fn[i](sink);
         report("code-page", PAGE_FNS, w, u);
+
+        static char path[4096];
+        const char *volatile module = "/lib/modules/6.1.0-28-arm64/kernel/drivers/block/virtio_blk.ko";
+        sink += (unsigned long)snprintf(path, sizeof path, "%s%s%s", "", "/", module); /* translated */
+        enum { FORMATS = 2000 };
+        w = wall_us(), u = user_us();
+        for (int i = 0; i < FORMATS; i++)
+                sink += (unsigned long)snprintf(path, sizeof path, "%s%s%s", "", "/", module);
+        report("format-path", FORMATS, w, u);
 
         reboot(RB_POWER_OFF);
         return 0;
