@@ -173,7 +173,7 @@ static int option_set(struct config *c, const struct option *o, const char *valu
         case OPT_PATH:
                 if (value[0] && value[0] != '/')
                         return diag_fail(d, -EINVAL, "%s.%s=%.64s is not an absolute path", o->group, o->key, value);
-                if (strstr(value, "/../") || (strlen(value) >= 3 && strcmp(value + strlen(value) - 3, "/..") == 0))
+                if (path_has_dotdot(value))
                         return diag_fail(d, -EINVAL, "%s.%s=%.64s contains \"..\"", o->group, o->key, value);
                 return option_set_string(o, field, value, d);
         case OPT_SIZE:

@@ -110,7 +110,7 @@ int devspec_parse(const char *s, struct devspec *ret, struct diag *d) {
         if (strncmp(s, "/dev/", 5) == 0) {
                 if (!s[5])
                         return diag_fail(d, -EINVAL, "device name \"/dev/\" names no device");
-                if (strstr(s, "/../") || strcmp(s + strlen(s) - 3, "/..") == 0)
+                if (path_has_dotdot(s))
                         return diag_fail(d, -EINVAL, "device name \"%s\" contains \"..\"", s);
                 spec.kind = DEVSPEC_PATH;
                 (void)copy_string(spec.value, sizeof spec.value, s);

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "parse-util.h"
+
 static bool is_blank(char c) {
         return c == ' ' || c == '\t' || c == '\r';
 }
@@ -13,18 +15,9 @@ static bool ends_with_ko(const char *s) {
         return n > 3 && strcmp(s + n - 3, ".ko") == 0;
 }
 
-/* a ".." component anywhere (a loop, not strstr(): libc code qemu would translate for
- * this alone, README "Where /init's time goes") */
-static bool has_dotdot(const char *p) {
-        for (const char *c = p; *c; c++)
-                if ((c == p || c[-1] == '/') && c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
-                        return true;
-        return false;
-}
-
 /* relative, inside the module directory, an uncompressed module file */
 static bool path_is_valid(const char *p) {
-        return p[0] != '/' && ends_with_ko(p) && !has_dotdot(p);
+        return p[0] != '/' && ends_with_ko(p) && !path_has_dotdot(p);
 }
 
 /* one line, NUL-terminated, comments and blank lines already skipped */

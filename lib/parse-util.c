@@ -49,6 +49,13 @@ int copy_string(char *buf, size_t n, const char *s) {
         return 0;
 }
 
+bool path_has_dotdot(const char *p) {
+        for (const char *c = p; *c; c++)
+                if ((c == p || c[-1] == '/') && c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
+                        return true;
+        return false;
+}
+
 int path_join_root(char *buf, size_t n, const char *root, const char *path) {
         /* a root of "/" adds nothing, so paths in the real boot stay as written */
         const char *prefix = strcmp(root, "/") == 0 ? "" : root;

@@ -14,5 +14,8 @@ int parse_bool(const char *s, bool *ret);
 /* Copy s into buf of size n, or fail with -ENAMETOOLONG: no silent truncation of a path. */
 int copy_string(char *buf, size_t n, const char *s);
 
+/* A ".." component anywhere in a path, absolute or relative ("../a", "a/../b", "a/.."). */
+bool path_has_dotdot(const char *p);
+
 /* Join root and an absolute path ("/" + "/dev" = "/dev", "/tmp/r" + "/dev" = "/tmp/r/dev"). */
 int path_join_root(char *buf, size_t n, const char *root, const char *path);

@@ -118,6 +118,22 @@ static void test_path_join_root(void) {
         }
 }
 
+static void test_path_has_dotdot(void) {
+        static const struct {
+                const char *path;
+                bool dotdot;
+        } cases[] = {
+                {"", false},           {"/", false},         {"..", true},          {"../a", true},
+                {"/..", true},         {"/a/..", true},      {"/a/../b", true},     {"a/b/../../c", true},
+                {"/a..", false},       {"/..a/b", false},    {"/a/.../b", false},   {"/a/./b", false},
+                {"kernel/a..b.ko", false}, {"/dev/../etc", true},
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                unit_case("path_has_dotdot(\"%s\")", cases[i].path);
+                CHECK_INTEQ(path_has_dotdot(cases[i].path), cases[i].dotdot);
+        }
+}
+
 /* ---- diag.h ------------------------------------------------------------------------- */
 
 static void test_diag(void) {
@@ -933,6 +949,7 @@ int main(void) {
         test_parse_bool();
         test_copy_string();
         test_path_join_root();
+        test_path_has_dotdot();
         test_diag();
         test_defaults();
         test_describe();
