@@ -138,6 +138,15 @@ filter() {
   done
 }
 
+# --- house rules ----------------------------------------------------------------------
+# open() costs /init a second system call per file with musl (fcntl after an O_CLOEXEC
+# open, lib/sys/fileio.h): openat(AT_FDCWD, ...) instead.
+echo "== house rules on init/ and lib/"
+mapfile -t house_findings < <(cd "$root" && grep -n -E '(^|[^a-z_>.])open\(' init/*.c lib/*.c lib/sys/*.c \
+                              | grep -v -E '^[^:]+:[0-9]+:\s*(/?\*|//)' \
+                              | sed -E 's/^([^:]+:[0-9]+):.*/\1:1: error: open(): use openat(AT_FDCWD, ...) [house]/')
+report house-rules "lib/sys/fileio.h says why" ${house_findings[@]+"${house_findings[@]}"}
+
 # --- clang-tidy -----------------------------------------------------------------------
 echo "== clang-tidy ($("$tidy" --version | sed -n 's/.*LLVM version //p'), checks from .clang-tidy) on ${#files[@]} files"
 tidy_log=$out/clang-tidy.log

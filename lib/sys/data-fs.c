@@ -75,7 +75,7 @@ int data_probe_content(const char *device, const char *expected_type, enum data_
         else {
                 /* blkid found nothing: blank only if the first 4 MiB are zeroes too (an ext4
                  * whose superblock is gone still has its group 0 metadata there) */
-                _cleanup_close_ int fd = open(device, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                _cleanup_close_ int fd = openat(AT_FDCWD, device, O_RDONLY | O_CLOEXEC | O_NOCTTY);
                 if (fd < 0)
                         return negative_errno();
                 bool zero = region_is_zero(fd, 0, 4 << 20);
@@ -150,7 +150,7 @@ static int open_data_dir(const char *root) {
         int r = path_join_root(p, sizeof p, root, PAIOS_DATA_DIR);
         if (r < 0)
                 return r;
-        int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int fd = openat(AT_FDCWD, p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         return fd < 0 ? negative_errno() : fd;
 }
 
@@ -478,7 +478,7 @@ static int open_target(const char *root, const char *target, bool want_dir) {
         int r = path_join_root(sysroot, sizeof sysroot, root, PAIOS_SYSROOT);
         if (r < 0)
                 return r;
-        _cleanup_close_ int rootfd = open(sysroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int rootfd = openat(AT_FDCWD, sysroot, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
                 return negative_errno();
         const char *rel = target + strlen(PAIOS_SYSROOT);
@@ -552,12 +552,12 @@ static int open_data_source(const char *root, const struct mount_step *s, struct
                         return diag_fail(d, dfd, "%s: %s", s->source, errno_text(-dfd));
                 if (seeded) {
                         (void)fchown(dfd, st.st_uid, st.st_gid);
-                        _cleanup_close_ int src = open(seed, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        _cleanup_close_ int src = openat(AT_FDCWD, seed, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                         if (src >= 0 && copy_tree(src, dfd, 0) < 0)
                                 log_warn("data: seeding %s from the slot was incomplete", s->source);
                 }
         } else {
-                _cleanup_close_ int src = open(seeded ? seed : "/dev/null", O_RDONLY | O_CLOEXEC);
+                _cleanup_close_ int src = openat(AT_FDCWD, seeded ? seed : "/dev/null", O_RDONLY | O_CLOEXEC);
                 r = src < 0 ? negative_errno() : copy_file(src, pfd, leaf, &st);
                 if (r < 0)
                         return diag_fail(d, r, "seed %s from %s: %s", s->source, s->seed, errno_text(-r));
@@ -579,7 +579,7 @@ static int apply_bind(const char *root, const struct mount_step *s, struct diag 
                 int r = path_join_root(p, sizeof p, root, s->source);
                 if (r < 0)
                         return r;
-                src = open(p, O_PATH | O_CLOEXEC);
+                src = openat(AT_FDCWD, p, O_PATH | O_CLOEXEC);
                 if (src < 0) {
                         if (errno == ENOENT)
                                 return 1; /* nothing to protect: the slot has no such path */
@@ -636,7 +636,7 @@ int data_ensure_machine_id(const char *root, const char *path, bool *ret_created
         *ret_created = false;
         char buf[64] = "";
         {
-                _cleanup_close_ int fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                _cleanup_close_ int fd = openat(AT_FDCWD, p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
                 if (fd >= 0) {
                         ssize_t k = read(fd, buf, sizeof buf - 1);
                         buf[k > 0 ? k : 0] = '\0';
@@ -645,7 +645,7 @@ int data_ensure_machine_id(const char *root, const char *path, bool *ret_created
         if (machine_id_is_valid(buf))
                 return 0;
         unsigned char raw[16];
-        _cleanup_close_ int rnd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        _cleanup_close_ int rnd = openat(AT_FDCWD, "/dev/urandom", O_RDONLY | O_CLOEXEC);
         if (rnd < 0 || read(rnd, raw, sizeof raw) != (ssize_t)sizeof raw)
                 return -EIO;
         /* a version 4 UUID's bits, as systemd makes machine ids */
@@ -656,7 +656,7 @@ int data_ensure_machine_id(const char *root, const char *path, bool *ret_created
                 (void)format_text(id + 2 * i, 3, "%02x", raw[i]);
         id[32] = '\n';
         id[33] = '\0';
-        _cleanup_close_ int fd = open(p, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_close_ int fd = openat(AT_FDCWD, p, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return negative_errno();
         if (write(fd, id, 33) != 33 || fsync(fd) < 0)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -18,13 +19,15 @@
 #include "parse-util.h"
 
 void console_attach(const char *root) {
-        if (fcntl(STDIN_FILENO, F_GETFD) >= 0 && fcntl(STDOUT_FILENO, F_GETFD) >= 0 &&
-            fcntl(STDERR_FILENO, F_GETFD) >= 0)
+        /* which of 0, 1, 2 are open, in one system call (POLLNVAL: not open) */
+        struct pollfd std[3] = {{.fd = STDIN_FILENO}, {.fd = STDOUT_FILENO}, {.fd = STDERR_FILENO}};
+        if (poll(std, 3, 0) >= 0 && !(std[0].revents & POLLNVAL) && !(std[1].revents & POLLNVAL) &&
+            !(std[2].revents & POLLNVAL))
                 return;
         char p[PATH_MAX];
         if (path_join_root(p, sizeof p, root, "/dev/console") < 0)
                 return;
-        int fd = open(p, O_RDWR | O_NOCTTY); /* not close-on-exec: it is meant for the children */
+        int fd = openat(AT_FDCWD, p, O_RDWR | O_NOCTTY); /* not close-on-exec: it is meant for the children */
         if (fd < 0)
                 return;
         for (int i = 0; i <= 2; i++)
@@ -51,7 +54,7 @@ static void run_shell(const char *root, unsigned timeout_s) {
         }
         if (pid == 0) {
                 (void)setsid();
-                int fd = open(console, O_RDWR);
+                int fd = openat(AT_FDCWD, console, O_RDWR);
                 if (fd >= 0) {
                         (void)ioctl(fd, TIOCSCTTY, 1);
                         (void)dup2(fd, 0);

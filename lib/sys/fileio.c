@@ -19,7 +19,7 @@ int read_file_at_root(const char *root, const char *path, size_t max, char **ret
         int r = path_join_root(p, sizeof p, root, path);
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd = openat(AT_FDCWD, p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return negative_errno();
         /* files under /proc and /sys report size 0: read until EOF, up to max */
@@ -80,7 +80,7 @@ int write_file_at_root(const char *root, const char *path, const char *s) {
         int r = path_join_root(p, sizeof p, root, path);
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd = openat(AT_FDCWD, p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return negative_errno();
         size_t n = strlen(s);
@@ -95,7 +95,8 @@ int write_new_file_at_root(const char *root, const char *path, const char *s) {
         int r = path_join_root(p, sizeof p, root, path);
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+        _cleanup_close_ int fd =
+                openat(AT_FDCWD, p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
         if (fd < 0)
                 return negative_errno();
         size_t n = strlen(s);

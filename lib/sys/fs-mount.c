@@ -123,7 +123,7 @@ static int split_options(const char *options, unsigned long *ret_flags, char **r
 }
 
 static int block_device_set_ro(const char *device) {
-        _cleanup_close_ int fd = open(device, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd = openat(AT_FDCWD, device, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return negative_errno();
         int one = 1;

@@ -23,7 +23,7 @@ static int open_at_root(const char *root, const char *path, int flags) {
         char p[4096];
         if (path_join_root(p, sizeof p, root, path) < 0)
                 return -1;
-        return open(p, flags | O_CLOEXEC | O_NOCTTY);
+        return openat(AT_FDCWD, p, flags | O_CLOEXEC | O_NOCTTY);
 }
 
 void log_open(const char *root) {

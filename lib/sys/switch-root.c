@@ -51,7 +51,7 @@ static int check_init(int rootfd, const char *path) {
 }
 
 int switch_root_check(const char *newroot, const char *init, char *ret_init, size_t n, struct diag *d) {
-        _cleanup_close_ int rootfd = open(newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int rootfd = openat(AT_FDCWD, newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
                 return diag_fail(d, negative_errno(), "new root %s: %s", newroot, errno_text(errno));
 
@@ -99,7 +99,7 @@ int switch_root_exec(const char *newroot, const char *init, char *const argv[], 
 
         if (chdir(newroot) < 0)
                 return diag_fail(d, negative_errno(), "chdir %s: %s", newroot, errno_text(errno));
-        _cleanup_close_ int oldroot = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int oldroot = openat(AT_FDCWD, "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (oldroot < 0)
                 return diag_fail(d, negative_errno(), "open the initramfs root: %s", errno_text(errno));
         if (mount(newroot, "/", NULL, MS_MOVE, NULL) < 0)

@@ -17,7 +17,7 @@ int watchdog_arm(const char *root, const char *device, unsigned timeout_s, unsig
         if (r < 0)
                 return r;
         /* opening starts the timer */
-        _cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd = openat(AT_FDCWD, p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return negative_errno();
         int t = (int)timeout_s;
