@@ -2,6 +2,7 @@
 #include "module-table.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "parse-util.h"
@@ -47,10 +48,18 @@ static int parse_line(char *line, struct module_table *t) {
                         s++;
                 if (*s)
                         *s++ = '\0';
+                unsigned bytes = 0;
+                char *size = strchr(word, '=');
+                if (size) {
+                        *size++ = '\0';
+                        if (parse_uint(size, 1, UINT_MAX, &bytes) < 0)
+                                return -EINVAL;
+                }
                 if (!path_is_valid(word))
                         return -EINVAL;
                 if (c->n >= MODULE_TABLE_CHAIN_MAX)
                         return -E2BIG;
+                c->bytes[c->n] = bytes;
                 c->path[c->n++] = word;
         }
         t->n++;

@@ -5,9 +5,12 @@
  * packed tree (dependencies and softdeps; no modprobe.d):
  *
  *   # comment
- *   ext4: kernel/lib/crc16.ko kernel/fs/mbcache.ko kernel/fs/jbd2/jbd2.ko kernel/fs/ext4/ext4.ko
+ *   ext4: kernel/lib/crc16.ko=16848 kernel/fs/mbcache.ko=22640 ... kernel/fs/ext4/ext4.ko=1204400
  *   virtio_blk: kernel/drivers/block/virtio_blk.ko
  *   crc32c: (a built-in module: nothing to insert)
+ *
+ * "=BYTES" after a file, optional, is its size: what the two module loaders are balanced
+ * by (lib/module-plan.h), known without a stat() of every file at boot.
  *
  * With it /init loads the configured modules with finit_module() alone, without opening
  * libkmod's context, its configuration and indexes: under emulation that was a fifth of
@@ -26,6 +29,7 @@ enum { MODULE_TABLE_LINES_MAX = 64, MODULE_TABLE_CHAIN_MAX = 32 };
 struct module_chain {
         const char *name;                        /* as the configuration names it */
         const char *path[MODULE_TABLE_CHAIN_MAX]; /* relative to the module directory, load order */
+        unsigned bytes[MODULE_TABLE_CHAIN_MAX];   /* each file's size; 0: not in the table */
         size_t n;
 };
 
@@ -35,8 +39,8 @@ struct module_table {
 };
 
 /* Parse text, which is split in place (the table points into it). -EINVAL for a line that
- * is not "NAME: PATH..." (no colon, an empty name, an absolute or ".." path, a path that
- * is no uncompressed .ko) and -E2BIG past the limits, with *bad_line set (1-based): a
+ * is not "NAME: PATH[=BYTES]..." (no colon, an empty name, an absolute or ".." path, a
+ * path that is no uncompressed .ko, a size that is no number below 4 GiB) and -E2BIG past the limits, with *bad_line set (1-based): a
  * table that is wrong anywhere is not used at all. */
 int module_table_parse(char *text, struct module_table *t, unsigned *bad_line);
 

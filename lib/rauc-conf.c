@@ -18,6 +18,7 @@ static struct rauc_slot *slot_for_group(struct rauc_system *sys, const char *nam
         if (sys->n_slots >= RAUC_SLOTS_MAX)
                 return NULL;
         struct rauc_slot *s = &sys->slots[sys->n_slots++];
+        *s = (struct rauc_slot){0};
         (void)copy_string(s->name, sizeof s->name, name);
         return s;
 }
@@ -35,13 +36,16 @@ int rauc_system_parse(const char *text, size_t len, struct rauc_system *ret, str
         if (r < 0)
                 return r;
 
-        /* the structure is large: build it in place, so a failed parse leaves *ret as is
-         * only in the sense that the caller must not use it */
-        _cleanup_free_ struct rauc_system *sys = calloc(1, sizeof *sys);
+        /* built aside, so that a failed parse leaves *ret as it was; neither copy is
+         * zeroed or copied whole: the structure is 15 KiB, mostly room for slots a
+         * system.conf does not have, and every page written is a page fault */
+        _cleanup_free_ struct rauc_system *sys = malloc(sizeof *sys);
         if (!sys) {
                 keyfile_free(&kf);
                 return -ENOMEM;
         }
+        sys->compatible[0] = sys->bootloader[0] = '\0';
+        sys->n_slots = 0;
 
         const char *compatible = keyfile_get(&kf, "system", "compatible");
         const char *bootloader = keyfile_get(&kf, "system", "bootloader");
@@ -111,7 +115,10 @@ int rauc_system_parse(const char *text, size_t len, struct rauc_system *ret, str
                         }
         }
 
-        *ret = *sys;
+        (void)copy_string(ret->compatible, sizeof ret->compatible, sys->compatible);
+        (void)copy_string(ret->bootloader, sizeof ret->bootloader, sys->bootloader);
+        memcpy(ret->slots, sys->slots, sys->n_slots * sizeof sys->slots[0]);
+        ret->n_slots = sys->n_slots;
         r = 0;
 out:
         keyfile_free(&kf);

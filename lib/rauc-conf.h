@@ -27,7 +27,8 @@ struct rauc_system {
 };
 
 /* Parse system.conf text. Like RAUC, a [system] group with compatible= and bootloader= is
- * required, a slot needs device=, and two slots may not share a bootname. */
+ * required, a slot needs device=, and two slots may not share a bootname. *ret is
+ * written only on success, and only its slots [0, n_slots). */
 int rauc_system_parse(const char *text, size_t len, struct rauc_system *ret, struct diag *d);
 
 /* The slot with that bootname: -ENOENT (naming the bootnames that exist) if none. */

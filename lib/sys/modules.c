@@ -7,6 +7,7 @@
 #include <libkmod.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +25,15 @@
 #include "parse-util.h"
 
 struct modules {
-        char root[PATH_MAX];
-        char dir[PATH_MAX];
         struct kmod_ctx *ctx; /* opened on first need: the load table answers most boots alone */
         int ctx_error;        /* why opening it failed, once tried */
         char *table_text;
-        struct module_table table; /* points into table_text */
         bool table_usable;
         char *cmdline; /* the kernel's: module options there are libkmod's to pass */
+        /* the large members last: modules_open() zeroes only what is above them */
+        char root[PATH_MAX];
+        char dir[PATH_MAX];
+        struct module_table table; /* points into table_text */
 };
 
 __attribute__((format(printf, 6, 0))) static void kmod_log_to_kmsg(void *data, int priority, const char *file,
@@ -130,9 +132,13 @@ int modules_open(const char *root, const char *cmdline, struct modules **ret) {
         struct utsname u;
         if (uname(&u) < 0)
                 return negative_errno();
-        _cleanup_(modules_freep) struct modules *m = calloc(1, sizeof *m);
+        /* not calloc(): 26 KiB of which a boot uses a few hundred bytes, and every page
+         * written is a page fault */
+        _cleanup_(modules_freep) struct modules *m = malloc(sizeof *m);
         if (!m)
                 return -ENOMEM;
+        memset(m, 0, offsetof(struct modules, root));
+        m->table.n = 0;
         int r = copy_string(m->root, sizeof m->root, root);
         if (r < 0)
                 return r;
@@ -184,7 +190,7 @@ static const struct module_chain *modules_table_chain(const struct modules *m, c
 /* One module file into the kernel: -EEXIST for a module already there (the kernel waits
  * for a load of it in progress elsewhere first, so loaders cannot race). */
 static int insert_file(const char *path, const char *options) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        _cleanup_close_ int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return negative_errno();
         return RET_NERRNO((int)syscall(SYS_finit_module, fd, options ? options : "", 0));
@@ -376,10 +382,10 @@ int modules_load(struct modules *m, const char *name) {
         return insert_all(list, NULL);
 }
 
-/* Add a module to the closure once, with the size of its file (path NULL: built in). A
- * closure longer than the table only makes the grouping coarser: loading resolves
- * dependencies by itself. */
-static void job_add_file(struct module_job *j, const char *name, const char *path) {
+/* Add a module to the closure once, with the size of its file: bytes if known, else
+ * path's (path NULL: built in). A closure longer than the table only makes the grouping
+ * coarser: loading resolves dependencies by itself. */
+static void job_add_file(struct module_job *j, const char *name, const char *path, unsigned long bytes) {
         for (size_t i = 0; i < j->n_closure; i++)
                 if (strcmp(j->closure[i], name) == 0)
                         return;
@@ -387,12 +393,14 @@ static void job_add_file(struct module_job *j, const char *name, const char *pat
                 return;
         j->n_closure++;
         struct stat st;
-        if (path && stat(path, &st) == 0)
+        if (bytes)
+                j->bytes += bytes;
+        else if (path && stat(path, &st) == 0)
                 j->bytes += (unsigned long)st.st_size;
 }
 
 static void job_add(struct module_job *j, struct kmod_module *mod) {
-        job_add_file(j, kmod_module_get_name(mod), kmod_module_get_path(mod));
+        job_add_file(j, kmod_module_get_name(mod), kmod_module_get_path(mod), 0);
 }
 
 static void job_add_each(struct module_job *j, struct kmod_list *list, bool with_softdeps);
@@ -425,20 +433,28 @@ static void job_add_each(struct module_job *j, struct kmod_list *list, bool with
         }
 }
 
-/* A job from the load table: its files are the closure */
+/* A job from the load table: its files are the closure, their sizes from the table (a
+ * table without them: a stat() each) */
 static void job_from_chain(const struct modules *m, const struct module_chain *c, struct module_job *j) {
         j->known = true;
         for (size_t i = 0; i < c->n; i++) {
                 char name[MODULE_PLAN_NAME_MAX], path[PATH_MAX];
                 if (module_name_from_path(c->path[i], name, sizeof name) < 0)
                         continue;
+                if (c->bytes[i]) {
+                        job_add_file(j, name, NULL, c->bytes[i]);
+                        continue;
+                }
                 bool fits = format_text(path, sizeof path, "%s/%s", m->dir, c->path[i]) < (int)sizeof path;
-                job_add_file(j, name, fits ? path : NULL);
+                job_add_file(j, name, fits ? path : NULL, 0);
         }
 }
 
 int modules_job(struct modules *m, const char *name, struct module_job *ret) {
-        memset(ret, 0, sizeof *ret);
+        /* not the 2 KiB of closure names: only the ones added are written (and read) */
+        ret->n_closure = 0;
+        ret->bytes = 0;
+        ret->known = false;
         const struct module_chain *c = modules_table_chain(m, name);
         if (c) {
                 job_from_chain(m, c, ret);
@@ -540,35 +556,53 @@ int modules_coldplug(struct modules *m, const char *root) {
 }
 
 int modprobe_main(int argc, char **argv) {
-        const char *name = NULL;
-        /* the kernel runs "modprobe -q -- NAME"; accept the options it and users pass */
+        /* the kernel runs "modprobe -q -- NAME"; /init's second module loader runs
+         * "modprobe -a [-v] -- NAME..." (init/stages.c); other options are accepted */
+        bool all = false;
+        int first = argc;
         for (int i = 1; i < argc; i++) {
                 if (strcmp(argv[i], "--") == 0) {
-                        name = i + 1 < argc ? argv[i + 1] : NULL;
+                        first = i + 1;
                         break;
                 }
                 if (argv[i][0] != '-') {
-                        name = argv[i];
+                        first = i;
                         break;
                 }
+                if (strcmp(argv[i], "-a") == 0 || strcmp(argv[i], "--all") == 0)
+                        all = true;
+                else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
+                        log_set_debug(true);
         }
-        if (!name) {
-                (void)fprintf(stderr, "usage: modprobe [-q] [--] MODULE\n");
+        int last = all ? argc : first + 1;
+        if (first >= argc) {
+                (void)fprintf(stderr, "usage: modprobe [-q] [--] MODULE | modprobe -a [-v] [--] MODULE...\n");
                 return 2;
         }
         log_open("/");
         struct modules *m = NULL;
         int r = modules_open("/", NULL, &m);
         if (r < 0) {
-                log_warn("modprobe %s: no module tree: %s", name, errno_text(-r));
+                log_warn("modprobe %s: no module tree: %s", argv[first], errno_text(-r));
                 return 1;
         }
-        r = modules_load(m, name);
-        if (r < 0 && r != -ENOENT)
-                log_warn("modprobe %s: %s", name, errno_text(-r));
-        else if (r == 0)
-                log_info("modprobe %s: loaded on the kernel's request", name);
+        int failed = 0;
+        for (int i = first; i < last; i++) {
+                const char *name = argv[i];
+                r = modules_load(m, name);
+                if (all) {
+                        /* the lines /init's own loader writes */
+                        if (r == -ENOENT)
+                                log_warn("module %s: not in %s", name, modules_dir(m));
+                        else if (r < 0)
+                                log_warn("module %s: %s", name, errno_text(-r));
+                } else if (r < 0 && r != -ENOENT)
+                        log_warn("modprobe %s: %s", name, errno_text(-r));
+                else if (r == 0)
+                        log_info("modprobe %s: loaded on the kernel's request", name);
+                failed += r < 0;
+        }
         modules_free(m);
         log_close();
-        return r < 0 ? 1 : 0;
+        return failed ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "spawn.h"
+#include "spawn-logged.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,7 +52,7 @@ int spawn_logged(const char *root, char *const argv[], char *const envp[], unsig
                 return r;
         }
         if (pid == 0) {
-                int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                int devnull = openat(AT_FDCWD, "/dev/null", O_RDONLY | O_CLOEXEC);
                 if (devnull >= 0)
                         (void)dup2(devnull, 0);
                 (void)dup2(pipefd[1], 1);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The load table mkinitramfs writes (lib/module-table.h): lines parsed in place, a table
- * wrong anywhere refused whole, module names from file names, and which kernel command
+/* The load table mkinitramfs writes (lib/module-table.h): lines parsed in place, file
+ * sizes split off, a table wrong anywhere refused whole, module names from file names, and which kernel command
  * lines carry options for a module (those modules go to libkmod). */
 #include <errno.h>
 #include <stdio.h>
@@ -13,12 +13,12 @@
 
 /* What mkinitramfs wrote for initramfs/paios-init.conf on Debian's 6.1 arm64 kernel */
 static const char debian_table[] =
-        "# paios-init load table, made by mkinitramfs: NAME: the module files to insert, in order\n"
-        "ext4: kernel/crypto/crc32c_generic.ko kernel/fs/jbd2/jbd2.ko kernel/fs/mbcache.ko kernel/lib/crc16.ko "
-        "kernel/fs/ext4/ext4.ko\n"
-        "overlay: kernel/fs/overlayfs/overlay.ko\n"
-        "virtio_pci: kernel/drivers/virtio/virtio_pci_modern_dev.ko kernel/drivers/virtio/virtio_pci_legacy_dev.ko "
-        "kernel/drivers/virtio/virtio_pci.ko\n"
+        "# paios-init load table, made by mkinitramfs: NAME: the module files to insert, in order, =BYTES each\n"
+        "ext4: kernel/crypto/crc32c_generic.ko=13112 kernel/fs/jbd2/jbd2.ko=182856 kernel/fs/mbcache.ko=22448 "
+        "kernel/lib/crc16.ko=9152 kernel/fs/ext4/ext4.ko=1266592\n"
+        "overlay: kernel/fs/overlayfs/overlay.ko=232312\n"
+        "virtio_pci: kernel/drivers/virtio/virtio_pci_modern_dev.ko=17608 "
+        "kernel/drivers/virtio/virtio_pci_legacy_dev.ko=12800 kernel/drivers/virtio/virtio_pci.ko=48800\n"
         "crc32c:\n";
 
 static void test_parse_debian(void) {
@@ -34,6 +34,8 @@ static void test_parse_debian(void) {
                 CHECK_INTEQ(c->n, 5);
                 CHECK_STREQ(c->path[0], "kernel/crypto/crc32c_generic.ko"); /* the softdep first */
                 CHECK_STREQ(c->path[4], "kernel/fs/ext4/ext4.ko");          /* the module last */
+                CHECK_INTEQ(c->bytes[0], 13112);
+                CHECK_INTEQ(c->bytes[4], 1266592);
         }
         c = module_table_find(&t, "crc32c");
         CHECK(c != NULL && c->n == 0); /* built in: nothing to insert, and known */
@@ -64,6 +66,14 @@ static void test_parse_lines(void) {
                 {"compressed module", "a: kernel/a.ko.xz\n", -EINVAL, 1, 0},
                 {"not a module", "a: kernel/a.o\n", -EINVAL, 1, 0},
                 {"bare .ko", "a: .ko\n", -EINVAL, 1, 0},
+                {"sizes on some files", "a: a.ko=1 b.ko c.ko=4294967295\n", 0, 0, 1},
+                {"size empty", "a: a.ko=\n", -EINVAL, 1, 0},
+                {"size 0", "a: a.ko=0\n", -EINVAL, 1, 0},
+                {"size not a number", "a: a.ko=12k\n", -EINVAL, 1, 0},
+                {"size negative", "a: a.ko=-1\n", -EINVAL, 1, 0},
+                {"size of 4 GiB", "a: a.ko=4294967296\n", -EINVAL, 1, 0},
+                {"size without a file", "a: =12\n", -EINVAL, 1, 0},
+                {"size on a compressed module", "a: a.ko.xz=12\n", -EINVAL, 1, 0},
                 {"wrong on line 3: the whole table refused", "# c\na: a.ko\nb c.ko\n", -EINVAL, 3, 0},
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -83,6 +93,17 @@ static void test_parse_lines(void) {
         CHECK_STREQ(t.chain[0].name, "ext4");
         CHECK_INTEQ(t.chain[0].n, 2);
         CHECK_STREQ(t.chain[0].path[1], "kernel/b.ko");
+        CHECK_INTEQ(t.chain[0].bytes[1], 0); /* no size: the loader stats the file */
+
+        unit_case("sizes split from their files");
+        char sized[] = "a: k/a.ko=1 k/b.ko k/c.ko=4294967295\n";
+        CHECK_ERR(module_table_parse(sized, &t, NULL), 0);
+        CHECK_STREQ(t.chain[0].path[0], "k/a.ko");
+        CHECK_INTEQ(t.chain[0].bytes[0], 1);
+        CHECK_STREQ(t.chain[0].path[1], "k/b.ko");
+        CHECK_INTEQ(t.chain[0].bytes[1], 0);
+        CHECK_STREQ(t.chain[0].path[2], "k/c.ko");
+        CHECK_INTEQ(t.chain[0].bytes[2], 4294967295U);
 }
 
 static void test_parse_limits(void) {
