@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "errno-text.h"
-#include "memory.h"
 #include "modules.h"
 #include "stages.h"
 
@@ -51,8 +50,11 @@ static void print_option(void *userdata, const char *group, const char *key, con
                      key);
 }
 
-/* The boot, or --dry-run. noinline: its frame lies in the stack main() populated. */
-static __attribute__((noinline)) int boot_main(int argc, char **argv, const char *prog, bool pid1) {
+int main(int argc, char **argv) {
+        const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+        if (strcmp(prog, "modprobe") == 0)
+                return modprobe_main(argc, argv);
+
         struct boot b = {
                 .root = "/",
                 .init_argv = argv,
@@ -61,7 +63,7 @@ static __attribute__((noinline)) int boot_main(int argc, char **argv, const char
                 .modules_child = -1,
                 .record = {.boot_left = {-1, -1}},
         };
-        if (!pid1) {
+        if (getpid() != 1) {
                 /* options exist only outside PID 1: the kernel's arguments belong to the real init */
                 for (int i = 1; i < argc; i++) {
                         if (strcmp(argv[i], "--dry-run") == 0)
@@ -97,14 +99,4 @@ static __attribute__((noinline)) int boot_main(int argc, char **argv, const char
                 }
         }
         return 0; /* --dry-run; a boot never gets here */
-}
-
-int main(int argc, char **argv) {
-        const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-        if (strcmp(prog, "modprobe") == 0)
-                return modprobe_main(argc, argv);
-        bool pid1 = getpid() == 1;
-        if (pid1)
-                stack_populate();
-        return boot_main(argc, argv, prog, pid1);
 }

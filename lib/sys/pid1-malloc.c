@@ -32,14 +32,7 @@ enum {
         ALLOC_CLASSES = ALLOC_MAX_SHIFT - ALLOC_MIN_SHIFT + 1,
         ALLOC_CHUNK = 256 * 1024,
         ALLOC_PAGE = 4096, /* large mappings are rounded to it; the kernel rounds up further */
-        /* of the first chunk, populated at once: a boot's heap reaches about 90 KiB, and
-         * page by page that is ~15 page faults, each ~20 us of user time under TCG */
-        ALLOC_FIRST_POPULATED = 96 * 1024,
 };
-
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23 /* Linux 5.14; musl's headers do not have it yet */
-#endif
 
 /* A header's tag: a magic in the high bits, so that free() of a pointer this allocator did
  * not return, or a header overwritten from the block before it, stops the program instead
@@ -97,8 +90,6 @@ static int chunk_refill(void) {
         void *c = mmap(NULL, ALLOC_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (c == MAP_FAILED)
                 return -ENOMEM;
-        if (!chunk_next) /* best effort: before 5.14 the pages fault in as they are used */
-                (void)madvise(c, ALLOC_FIRST_POPULATED, MADV_POPULATE_WRITE);
         for (int class = ALLOC_CLASSES - 1; class >= 0 && chunk_next; class--) {
                 size_t size = (size_t)1 << (class + ALLOC_MIN_SHIFT);
                 while ((size_t)(chunk_end - chunk_next) >= size) {
