@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +27,7 @@
 #include "bootenv.h"
 #include "data.h"
 #include "record.h"
-#include "spawn-logged.h"
+#include "spawn.h"
 #include "ubootenv.h"
 #include "watchdog.h"
 
@@ -255,33 +254,6 @@ static int plan_module_loaders(struct boot *b, unsigned worker[]) {
         return loaders < 0 ? 1 : loaders; /* -EINVAL leaves worker[] as it was */
 }
 
-/* The second loader: this program again, in its modprobe mode ("modprobe -a -- NAME..."),
- * for the modules with worker[i] == 1. posix_spawn(), not fork(): the child shares no
- * page with this process, where after a fork every page this process writes while the
- * child lives takes a copy-on-write fault (~30 of them, each ~20 us of user time under
- * TCG), and the child's start-up is its own CPU time, not ours. Returns its pid or a
- * negative errno. */
-static pid_t spawn_module_loader(struct boot *b, const unsigned worker[]) {
-        char exe[PATH_MAX];
-        int r = path_join_root(exe, sizeof exe, b->root, "/proc/self/exe");
-        if (r < 0)
-                return r;
-        char *argv[CONFIG_MODULES_MAX + 5];
-        size_t n = 0;
-        argv[n++] = (char *)"modprobe";
-        argv[n++] = (char *)"-a";
-        if (log_debug_enabled())
-                argv[n++] = (char *)"-v";
-        argv[n++] = (char *)"--";
-        for (size_t i = 0; i < b->config.n_modules; i++)
-                if (worker[i] == 1)
-                        argv[n++] = b->config.modules[i];
-        argv[n] = NULL;
-        pid_t pid;
-        r = posix_spawn(&pid, exe, NULL, NULL, argv, environ);
-        return r ? -r : pid;
-}
-
 /* Wait for the configured modules (loaded in parallel by stage_modules). */
 static void modules_join(struct boot *b) {
         if (b->modules_child <= 0)
@@ -312,10 +284,13 @@ int stage_modules(struct boot *b) {
         int loaders = plan_module_loaders(b, worker);
         b->modules_child = -1;
         if (loaders == 2) {
-                b->modules_child = spawn_module_loader(b, worker);
+                b->modules_child = fork();
+                if (b->modules_child == 0) {
+                        load_configured_modules(b, worker, 1);
+                        _exit(0);
+                }
                 if (b->modules_child < 0) {
-                        log_warn("starting a second module loader: %s: loading the modules in turn",
-                                 errno_text((int)-b->modules_child));
+                        log_warn("fork for loading modules: %s: loading them in turn", errno_text(errno));
                         for (size_t i = 0; i < b->config.n_modules; i++)
                                 worker[i] = 0;
                 } else {

@@ -556,53 +556,35 @@ int modules_coldplug(struct modules *m, const char *root) {
 }
 
 int modprobe_main(int argc, char **argv) {
-        /* the kernel runs "modprobe -q -- NAME"; /init's second module loader runs
-         * "modprobe -a [-v] -- NAME..." (init/stages.c); other options are accepted */
-        bool all = false;
-        int first = argc;
+        const char *name = NULL;
+        /* the kernel runs "modprobe -q -- NAME"; accept the options it and users pass */
         for (int i = 1; i < argc; i++) {
                 if (strcmp(argv[i], "--") == 0) {
-                        first = i + 1;
+                        name = i + 1 < argc ? argv[i + 1] : NULL;
                         break;
                 }
                 if (argv[i][0] != '-') {
-                        first = i;
+                        name = argv[i];
                         break;
                 }
-                if (strcmp(argv[i], "-a") == 0 || strcmp(argv[i], "--all") == 0)
-                        all = true;
-                else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
-                        log_set_debug(true);
         }
-        int last = all ? argc : first + 1;
-        if (first >= argc) {
-                (void)fprintf(stderr, "usage: modprobe [-q] [--] MODULE | modprobe -a [-v] [--] MODULE...\n");
+        if (!name) {
+                (void)fprintf(stderr, "usage: modprobe [-q] [--] MODULE\n");
                 return 2;
         }
         log_open("/");
         struct modules *m = NULL;
         int r = modules_open("/", NULL, &m);
         if (r < 0) {
-                log_warn("modprobe %s: no module tree: %s", argv[first], errno_text(-r));
+                log_warn("modprobe %s: no module tree: %s", name, errno_text(-r));
                 return 1;
         }
-        int failed = 0;
-        for (int i = first; i < last; i++) {
-                const char *name = argv[i];
-                r = modules_load(m, name);
-                if (all) {
-                        /* the lines /init's own loader writes */
-                        if (r == -ENOENT)
-                                log_warn("module %s: not in %s", name, modules_dir(m));
-                        else if (r < 0)
-                                log_warn("module %s: %s", name, errno_text(-r));
-                } else if (r < 0 && r != -ENOENT)
-                        log_warn("modprobe %s: %s", name, errno_text(-r));
-                else if (r == 0)
-                        log_info("modprobe %s: loaded on the kernel's request", name);
-                failed += r < 0;
-        }
+        r = modules_load(m, name);
+        if (r < 0 && r != -ENOENT)
+                log_warn("modprobe %s: %s", name, errno_text(-r));
+        else if (r == 0)
+                log_info("modprobe %s: loaded on the kernel's request", name);
         modules_free(m);
         log_close();
-        return failed ? 1 : 0;
+        return r < 0 ? 1 : 0;
 }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Running a helper program from PID 1 (e2fsck, mke2fs, hook scripts): its output logged
- * line by line to the kernel log, the watchdog fed while it runs, a time limit. (Not
- * named spawn.h: that is the libc's, posix_spawn().) */
+ * line by line to the kernel log, the watchdog fed while it runs, a time limit. */
 #pragma once
 
 /* Run argv (argv[0] an absolute path under root) with envp (NULL: our environment).

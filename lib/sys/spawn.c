@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "spawn-logged.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
