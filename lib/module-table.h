@@ -40,8 +40,9 @@ struct module_table {
 
 /* Parse text, which is split in place (the table points into it). -EINVAL for a line that
  * is not "NAME: PATH[=BYTES]..." (no colon, an empty name, an absolute or ".." path, a
- * path that is no uncompressed .ko, a size that is no number below 4 GiB) and -E2BIG past the limits, with *bad_line set (1-based): a
- * table that is wrong anywhere is not used at all. */
+ * path that is no uncompressed .ko, a size that is no number from 1 to 4 GiB - 1) and
+ * -E2BIG past the limits, with *bad_line set (1-based): a table that is wrong anywhere
+ * is not used at all. */
 int module_table_parse(char *text, struct module_table *t, unsigned *bad_line);
 
 /* The chain for name as configured (exact match), or NULL. */
