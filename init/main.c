@@ -55,14 +55,14 @@ int main(int argc, char **argv) {
         if (strcmp(prog, "modprobe") == 0)
                 return modprobe_main(argc, argv);
 
-        struct boot b = {
-                .root = "/",
-                .init_argv = argv,
-                .uevent_fd = -1,
-                .watchdog_fd = -1,
-                .modules_child = -1,
-                .record = {.boot_left = {-1, -1}},
-        };
+        /* static: 40 KiB that .bss holds zeroed already, where on the stack they were
+         * cleared page by page (a page fault each) and pushed every stage's frames down */
+        static struct boot b;
+        b.root = "/";
+        b.init_argv = argv;
+        b.uevent_fd = b.watchdog_fd = -1;
+        b.modules_child = -1;
+        b.record.boot_left[0] = b.record.boot_left[1] = -1;
         if (getpid() != 1) {
                 /* options exist only outside PID 1: the kernel's arguments belong to the real init */
                 for (int i = 1; i < argc; i++) {
