@@ -12,84 +12,44 @@ static bool is_blank(char c) {
 }
 
 /* Trim white space at both ends of [*start, *end). */
-static void trim(const char **start, const char **end) {
+static void trim(char **start, char **end) {
         while (*start < *end && is_blank(**start))
                 (*start)++;
         while (*end > *start && is_blank((*end)[-1]))
                 (*end)--;
 }
 
-/* GKeyFile's escapes; an unknown escape is kept as written, as g_key_file does with a
- * warning: failing a boot on a stray backslash would help no one. */
-static char *unescape(const char *s, size_t n) {
-        char *out = malloc(n + 1);
-        if (!out)
-                return NULL;
-        size_t o = 0;
+/* GKeyFile's escapes, in place (the text only shrinks), NUL-terminated; an unknown escape
+ * is kept as written, as g_key_file does with a warning: failing a boot on a stray
+ * backslash would help no one. */
+static void unescape(char *s, size_t n) {
+        char *o = s;
         for (size_t i = 0; i < n; i++) {
-                if (s[i] != '\\' || i + 1 == n) {
-                        out[o++] = s[i];
-                        continue;
+                char c = s[i];
+                if (c == '\\' && i + 1 < n) {
+                        switch (s[++i]) {
+                        case 's': c = ' '; break;
+                        case 'n': c = '\n'; break;
+                        case 't': c = '\t'; break;
+                        case 'r': c = '\r'; break;
+                        case '\\': break;
+                        default:
+                                *o++ = '\\';
+                                c = s[i];
+                        }
                 }
-                switch (s[++i]) {
-                case 's': out[o++] = ' '; break;
-                case 'n': out[o++] = '\n'; break;
-                case 't': out[o++] = '\t'; break;
-                case 'r': out[o++] = '\r'; break;
-                case '\\': out[o++] = '\\'; break;
-                default:
-                        out[o++] = '\\';
-                        out[o++] = s[i];
-                }
+                *o++ = c;
         }
-        out[o] = '\0';
-        return out;
+        *o = '\0';
 }
 
-static int add_group(struct keyfile *kf, const char *name) {
-        for (size_t i = 0; i < kf->n_groups; i++)
-                if (strcmp(kf->groups[i], name) == 0)
-                        return 0;
-        if (kf->n_groups >= KEYFILE_ENTRIES_MAX)
-                return -E2BIG;
-        char **grown = realloc(kf->groups, (kf->n_groups + 1) * sizeof *grown);
-        if (!grown)
-                return -ENOMEM;
-        kf->groups = grown;
-        kf->groups[kf->n_groups] = strdup(name);
-        if (!kf->groups[kf->n_groups])
-                return -ENOMEM;
-        kf->n_groups++;
-        return 0;
-}
-
-static int add_entry(struct keyfile *kf, const char *group, const char *key, size_t key_len,
-                     const char *value, size_t value_len, unsigned line) {
-        if (kf->n_entries >= KEYFILE_ENTRIES_MAX)
-                return -E2BIG;
-        struct keyfile_entry *grown = realloc(kf->entries, (kf->n_entries + 1) * sizeof *grown);
-        if (!grown)
-                return -ENOMEM;
-        kf->entries = grown;
-        struct keyfile_entry e = {
-                .group = strdup(group),
-                .key = strndup(key, key_len),
-                .value = unescape(value, value_len),
-                .line = line,
-        };
-        if (!e.group || !e.key || !e.value) {
-                free(e.group);
-                free(e.key);
-                free(e.value);
-                return -ENOMEM;
-        }
-        kf->entries[kf->n_entries++] = e;
-        return 0;
-}
-
+/* One allocation holds the entries, the group list and a copy of the text, in which the
+ * names and values are cut out in place (NUL-terminated, unescaped): no allocation per
+ * group, key or value, and keyfile_free() frees one block. Each distinct piece of code run
+ * at boot is translated by qemu once, the main cost of /init under TCG (README, "Where
+ * /init's time goes"): per-item strdup/realloc/free paths were most of this parser's. */
 int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag *d) {
-        struct keyfile kf = {0};
-        _cleanup_free_ char *group = NULL;
+        char *group = NULL;
         unsigned line_no = 0;
         int r;
 
@@ -104,10 +64,25 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
                 return diag_fail(d, -EINVAL, "line %u contains a NUL byte", line);
         }
 
-        for (const char *p = text, *end = text + len; p < end;) {
-                const char *eol = memchr(p, '\n', (size_t)(end - p));
-                const char *line_end = eol ? eol : end;
-                const char *s = p, *e = line_end;
+        /* every entry and every group takes a line of its own: the lines bound both */
+        size_t cap = 1;
+        for (const char *c = text; (c = memchr(c, '\n', (size_t)(text + len - c))); c++)
+                cap++;
+        if (cap > KEYFILE_ENTRIES_MAX)
+                cap = KEYFILE_ENTRIES_MAX;
+        struct keyfile kf = {
+                .entries = malloc(cap * (sizeof(struct keyfile_entry) + sizeof(char *)) + len + 1),
+        };
+        if (!kf.entries)
+                return -ENOMEM;
+        kf.groups = (char **)(kf.entries + cap);
+        char *buf = (char *)(kf.groups + cap);
+        memcpy(buf, text, len);
+        buf[len] = '\0';
+
+        for (char *p = buf, *end = buf + len; p < end;) {
+                char *eol = memchr(p, '\n', (size_t)(end - p));
+                char *s = p, *e = eol ? eol : end;
                 p = eol ? eol + 1 : end;
                 line_no++;
 
@@ -126,22 +101,23 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
                                 r = diag_fail(d, -EINVAL, "line %u: malformed group header", line_no);
                                 goto fail;
                         }
-                        free(group);
-                        group = strndup(s + 1, (size_t)(e - s - 2));
+                        e[-1] = '\0';
+                        /* groups of one name merged: entries point at its first header's name */
+                        group = NULL;
+                        for (size_t i = 0; i < kf.n_groups && !group; i++)
+                                if (strcmp(kf.groups[i], s + 1) == 0)
+                                        group = kf.groups[i];
                         if (!group) {
-                                r = -ENOMEM;
-                                goto fail;
-                        }
-                        r = add_group(&kf, group);
-                        if (r < 0) {
-                                if (r == -E2BIG)
-                                        r = diag_fail(d, r, "more than %d groups", KEYFILE_ENTRIES_MAX);
-                                goto fail;
+                                if (kf.n_groups >= KEYFILE_ENTRIES_MAX) {
+                                        r = diag_fail(d, -E2BIG, "more than %d groups", KEYFILE_ENTRIES_MAX);
+                                        goto fail;
+                                }
+                                group = kf.groups[kf.n_groups++] = s + 1;
                         }
                         continue;
                 }
 
-                const char *eq = memchr(s, '=', (size_t)(e - s));
+                char *eq = memchr(s, '=', (size_t)(e - s));
                 if (!eq) {
                         r = diag_fail(d, -EINVAL, "line %u is not a group, a key=value pair or a comment",
                                       line_no);
@@ -151,7 +127,7 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
                         r = diag_fail(d, -EINVAL, "line %u: key outside of any [group]", line_no);
                         goto fail;
                 }
-                const char *ks = s, *ke = eq, *vs = eq + 1, *ve = e;
+                char *ks = s, *ke = eq, *vs = eq + 1, *ve = e;
                 trim(&ks, &ke);
                 trim(&vs, &ve);
                 if (ks == ke) {
@@ -160,12 +136,21 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
                 }
                 if (ke[-1] == ']') /* key[locale]=: translations, never used here */
                         continue;
-                r = add_entry(&kf, group, ks, (size_t)(ke - ks), vs, (size_t)(ve - vs), line_no);
-                if (r < 0) {
-                        if (r == -E2BIG)
-                                r = diag_fail(d, r, "more than %d keys", KEYFILE_ENTRIES_MAX);
+                if (kf.n_entries >= KEYFILE_ENTRIES_MAX) {
+                        r = diag_fail(d, -E2BIG, "more than %d keys", KEYFILE_ENTRIES_MAX);
                         goto fail;
                 }
+                *ke = '\0';
+                if (memchr(vs, '\\', (size_t)(ve - vs)))
+                        unescape(vs, (size_t)(ve - vs));
+                else
+                        *ve = '\0';
+                kf.entries[kf.n_entries++] = (struct keyfile_entry){
+                        .group = group,
+                        .key = ks,
+                        .value = vs,
+                        .line = line_no,
+                };
         }
 
         *ret = kf;
@@ -192,14 +177,6 @@ bool keyfile_has_group(const struct keyfile *kf, const char *group) {
 }
 
 void keyfile_free(struct keyfile *kf) {
-        for (size_t i = 0; i < kf->n_entries; i++) {
-                free(kf->entries[i].group);
-                free(kf->entries[i].key);
-                free(kf->entries[i].value);
-        }
-        for (size_t i = 0; i < kf->n_groups; i++)
-                free(kf->groups[i]);
-        free(kf->entries);
-        free(kf->groups);
+        free(kf->entries); /* the one block: groups and strings live in it (keyfile_parse()) */
         *kf = (struct keyfile){0};
 }
