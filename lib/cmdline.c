@@ -13,14 +13,11 @@ static bool is_space(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* One word in [s, *end) following next_arg(): quotes toggle, and a word that starts with a
- * quote, or whose value does, loses that quote and a quote that ends the word. */
-static int split_word(const char *s, size_t n, bool *unterminated, struct kparam *ret) {
-        _cleanup_free_ char *w = strndup(s, n);
-        if (!w)
-                return -ENOMEM;
-        size_t len = n;
-        char *word = w;
+/* One word, NUL-terminated in the parse's own copy of the line, split in place following
+ * next_arg(): quotes toggle, and a word that starts with a quote, or whose value does, loses
+ * that quote and a quote that ends the word. Returns the key; *ret_eq is the '=' that ends
+ * it (NULL for a bare word), left in place so that init's words stay "key=value". */
+static char *split_word(char *word, size_t len, bool *unterminated, char **ret_eq) {
         bool quoted = false;
         if (word[0] == '"') {
                 word++;
@@ -49,105 +46,69 @@ static int split_word(const char *s, size_t n, bool *unterminated, struct kparam
         }
         if (quoted && !closed && len > 0 && word[len - 1] == '"')
                 word[--len] = '\0';
-
-        struct kparam p = {0};
-        if (eq) {
-                *eq = '\0';
-                p.value = strdup(eq + 1);
-                if (!p.value)
-                        return -ENOMEM;
-        }
-        p.key = strdup(word);
-        if (!p.key) {
-                free(p.value);
-                return -ENOMEM;
-        }
-        *ret = p;
-        return 0;
+        *ret_eq = eq;
+        return word;
 }
 
-static char *join_key_value(const char *key, const char *value) {
-        size_t k = strlen(key), v = strlen(value);
-        char *s = malloc(k + v + 2);
-        if (!s)
-                return NULL;
-        memcpy(s, key, k);
-        s[k] = '=';
-        memcpy(s + k + 1, value, v + 1);
-        return s;
-}
-
-static int push(void *arrayp, size_t *n, size_t size, const void *item) {
-        void **array = arrayp;
-        if (*n >= CMDLINE_PARAMS_MAX)
-                return -E2BIG;
-        char *grown = realloc(*array, (*n + 1) * size);
-        if (!grown)
-                return -ENOMEM;
-        memcpy(grown + *n * size, item, size);
-        *array = grown;
-        (*n)++;
-        return 0;
-}
-
+/* One allocation holds both arrays and a copy of the line, in which the words are cut out
+ * in place: no allocation, copy or free per word (each distinct piece of code run at boot
+ * is translated by qemu once, the main cost of /init under TCG: README, "Where /init's
+ * time goes"). kcmdline_free() frees the one block, c->params. */
 int kcmdline_parse(const char *text, struct kcmdline *ret, struct diag *d) {
         struct kcmdline c = {0};
         bool after_dashes = false;
-        int r = 0;
 
         size_t total = strnlen(text, CMDLINE_SIZE_MAX + 1);
         if (total > CMDLINE_SIZE_MAX)
                 return diag_fail(d, -E2BIG, "kernel command line longer than %d bytes", CMDLINE_SIZE_MAX);
 
-        const char *p = text;
+        /* a word and the space after it take two bytes at least */
+        size_t cap = total / 2 + 1;
+        if (cap > CMDLINE_PARAMS_MAX)
+                cap = CMDLINE_PARAMS_MAX;
+        c.params = malloc(cap * (sizeof *c.params + sizeof *c.init_args) + total + 1);
+        if (!c.params)
+                return -ENOMEM;
+        c.init_args = (char **)(c.params + cap);
+        char *p = (char *)(c.init_args + cap);
+        memcpy(p, text, total + 1);
+
         for (;;) {
                 while (is_space(*p))
                         p++;
                 if (!*p)
                         break;
                 /* the end of this word: the first space outside quotes */
-                const char *e = p;
+                char *e = p;
                 bool in_quote = false;
                 for (; *e && (in_quote || !is_space(*e)); e++)
                         if (*e == '"')
                                 in_quote = !in_quote;
+                size_t n = (size_t)(e - p);
+                char *next = *e ? e + 1 : e;
+                *e = '\0';
 
-                if (after_dashes) {
-                        /* the kernel splits these too, then hands "key=value" back as one word */
-                        struct kparam kp;
-                        r = split_word(p, (size_t)(e - p), &c.unterminated_quote, &kp);
-                        if (r < 0)
-                                break;
-                        char *arg = kp.value ? join_key_value(kp.key, kp.value) : TAKE_PTR(kp.key);
-                        free(kp.key);
-                        free(kp.value);
-                        if (!arg || (r = push(&c.init_args, &c.n_init_args, sizeof arg, &arg)) < 0) {
-                                free(arg);
-                                r = r < 0 ? r : -ENOMEM;
-                                break;
-                        }
-                } else if (e - p == 2 && p[0] == '-' && p[1] == '-') {
+                if (!after_dashes && n == 2 && p[0] == '-' && p[1] == '-') {
                         after_dashes = true;
                 } else {
-                        struct kparam kp;
-                        r = split_word(p, (size_t)(e - p), &c.unterminated_quote, &kp);
-                        if (r < 0)
-                                break;
-                        r = push(&c.params, &c.n_params, sizeof kp, &kp);
-                        if (r < 0) {
-                                free(kp.key);
-                                free(kp.value);
-                                break;
+                        size_t *count = after_dashes ? &c.n_init_args : &c.n_params;
+                        if (*count >= CMDLINE_PARAMS_MAX) {
+                                kcmdline_free(&c);
+                                return diag_fail(d, -E2BIG, "kernel command line has more than %d words",
+                                                 CMDLINE_PARAMS_MAX);
+                        }
+                        char *eq;
+                        char *key = split_word(p, n, &c.unterminated_quote, &eq);
+                        /* the kernel splits init's words too, then hands "key=value" back as one */
+                        if (after_dashes)
+                                c.init_args[c.n_init_args++] = key;
+                        else {
+                                if (eq)
+                                        *eq = '\0';
+                                c.params[c.n_params++] = (struct kparam){key, eq ? eq + 1 : NULL};
                         }
                 }
-                p = e;
-        }
-        if (r < 0) {
-                kcmdline_free(&c);
-                if (r == -E2BIG)
-                        return diag_fail(d, r, "kernel command line has more than %d words",
-                                         CMDLINE_PARAMS_MAX);
-                return r;
+                p = next;
         }
         if (c.unterminated_quote)
                 diag_warn(d, "kernel command line has an unterminated quote: it runs to the end of the line");
@@ -156,14 +117,7 @@ int kcmdline_parse(const char *text, struct kcmdline *ret, struct diag *d) {
 }
 
 void kcmdline_free(struct kcmdline *c) {
-        for (size_t i = 0; i < c->n_params; i++) {
-                free(c->params[i].key);
-                free(c->params[i].value);
-        }
-        for (size_t i = 0; i < c->n_init_args; i++)
-                free(c->init_args[i]);
-        free(c->params);
-        free(c->init_args);
+        free(c->params); /* the one block: init_args and the words live in it (kcmdline_parse()) */
         *c = (struct kcmdline){0};
 }
 
