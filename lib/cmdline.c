@@ -165,54 +165,67 @@ static int take_value(const char *key, const char *value, char **ret, struct dia
 }
 
 int boot_args_from_cmdline(const struct kcmdline *c, struct boot_args *ret, struct diag *d) {
+        /* Every option read here, found in one pass over the line (the pass and its table
+         * are less code for qemu to translate at boot than a look-up per option). The
+         * kernel's rule for a repeated option: the last value counts, as for "ro"/"rw". */
+        enum { ARG_ROOT, ARG_ROOTFSTYPE, ARG_ROOTFLAGS, ARG_INIT, ARG_ROOTDELAY, ARG_SLOT, ARG_ROOTWAIT, ARG_RO, ARG_RW };
+        static const char *const names[] = {
+                [ARG_ROOT] = "root",         [ARG_ROOTFSTYPE] = "rootfstype", [ARG_ROOTFLAGS] = "rootflags",
+                [ARG_INIT] = "init",         [ARG_ROOTDELAY] = "rootdelay",   [ARG_SLOT] = "rauc.slot",
+                [ARG_ROOTWAIT] = "rootwait", [ARG_RO] = "ro",                 [ARG_RW] = "rw",
+        };
+        const char *value[ARG_SLOT + 1] = {0};
         struct boot_args a = {.rootdelay_s = -1};
         int r;
 
-        /* rauc.slot: RAUC reads the first match on the line, the kernel convention is the
-         * last: if they differ the two would disagree on which slot is booted, so refuse. */
-        const char *first_slot = NULL;
         for (size_t i = 0; i < c->n_params; i++) {
                 const struct kparam *p = &c->params[i];
-                if (strcmp(p->key, "rauc.slot") != 0)
-                        continue;
-                if (!p->value) {
-                        r = diag_fail(d, -EINVAL, "rauc.slot given without a value");
-                        goto fail;
-                }
-                if (first_slot && strcmp(first_slot, p->value) != 0) {
-                        r = diag_fail(d, -EINVAL, "rauc.slot= given twice with different values (\"%.64s\", \"%.64s\")",
-                                      first_slot, p->value);
-                        goto fail;
-                }
-                first_slot = p->value;
+                size_t k = 0;
+                while (k < ELEMENTSOF(names) && strcmp(p->key, names[k]) != 0)
+                        k++;
+                if (k == ARG_SLOT) {
+                        /* RAUC reads the first rauc.slot on the line, the kernel convention is
+                         * the last: if they differ the two would disagree on which slot is
+                         * booted, so refuse. Nothing else in this pass fails: these errors
+                         * come first, whatever follows on the line. */
+                        if (!p->value) {
+                                r = diag_fail(d, -EINVAL, "rauc.slot given without a value");
+                                goto fail;
+                        }
+                        if (value[ARG_SLOT] && strcmp(value[ARG_SLOT], p->value) != 0) {
+                                r = diag_fail(d, -EINVAL,
+                                              "rauc.slot= given twice with different values (\"%.64s\", \"%.64s\")",
+                                              value[ARG_SLOT], p->value);
+                                goto fail;
+                        }
+                        value[ARG_SLOT] = p->value;
+                } else if (p->value) {
+                        if (k < ARG_SLOT)
+                                value[k] = p->value;
+                } else if (k == ARG_ROOTWAIT)
+                        a.rootwait = true;
+                else if (k == ARG_RO || k == ARG_RW)
+                        a.rw = k == ARG_RW;
         }
-        if (first_slot) {
-                if (!bootname_is_valid(first_slot)) {
-                        r = diag_fail(d, -EINVAL, "rauc.slot=\"%.64s%s\" is not a valid bootname", first_slot,
-                                      strlen(first_slot) > 64 ? "..." : "");
+
+        const char *slot = value[ARG_SLOT];
+        if (slot) {
+                if (!bootname_is_valid(slot)) {
+                        r = diag_fail(d, -EINVAL, "rauc.slot=\"%.64s%s\" is not a valid bootname", slot,
+                                      strlen(slot) > 64 ? "..." : "");
                         goto fail;
                 }
-                a.slot = strdup(first_slot);
+                a.slot = strdup(slot);
                 if (!a.slot) {
                         r = -ENOMEM;
                         goto fail;
                 }
         }
 
-        static const struct {
-                const char *key;
-                size_t offset;
-        } strings[] = {
-                {"root", offsetof(struct boot_args, root)},
-                {"rootfstype", offsetof(struct boot_args, rootfstype)},
-                {"rootflags", offsetof(struct boot_args, rootflags)},
-                {"init", offsetof(struct boot_args, init)},
-        };
-        for (size_t i = 0; i < ELEMENTSOF(strings); i++) {
-                char **field = (char **)((char *)&a + strings[i].offset);
-                size_t count;
-                const char *v = kcmdline_get(c, strings[i].key, &count);
-                r = take_value(strings[i].key, v, field, d);
+        char **const fields[] = {[ARG_ROOT] = &a.root, [ARG_ROOTFSTYPE] = &a.rootfstype,
+                                 [ARG_ROOTFLAGS] = &a.rootflags, [ARG_INIT] = &a.init};
+        for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
+                r = take_value(names[i], value[i], fields[i], d);
                 if (r < 0)
                         goto fail;
         }
@@ -221,7 +234,7 @@ int boot_args_from_cmdline(const struct kcmdline *c, struct boot_args *ret, stru
                 goto fail;
         }
 
-        const char *delay = kcmdline_get(c, "rootdelay", NULL);
+        const char *delay = value[ARG_ROOTDELAY];
         if (delay) {
                 unsigned v;
                 r = parse_uint(delay, 0, 3600, &v);
@@ -232,16 +245,6 @@ int boot_args_from_cmdline(const struct kcmdline *c, struct boot_args *ret, stru
                 a.rootdelay_s = (int)v;
         }
 
-        a.rootwait = kcmdline_has_flag(c, "rootwait");
-        /* "ro" and "rw": the last one given counts, as in the kernel */
-        for (size_t i = 0; i < c->n_params; i++) {
-                if (c->params[i].value)
-                        continue;
-                if (strcmp(c->params[i].key, "rw") == 0)
-                        a.rw = true;
-                else if (strcmp(c->params[i].key, "ro") == 0)
-                        a.rw = false;
-        }
         if (a.rw)
                 diag_warn(d, "\"rw\" on the command line: the slot stays read-only, writes go to the overlay");
 
