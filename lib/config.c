@@ -200,6 +200,13 @@ static int option_set(struct config *c, const struct option *o, const char *valu
                                          value, o->max);
                 return 0;
         case OPT_BOOL:
+                /* "true" and "false" as the shipped files write them, with the strcmp() the
+                 * boot runs anyway: parse_bool()'s case-insensitive table would be code qemu
+                 * translates at boot for this alone; the other spellings go to it */
+                if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
+                        *(bool *)field = value[0] == 't';
+                        return 0;
+                }
                 if (parse_bool(value, field) < 0)
                         return diag_fail(d, -EINVAL, "%s.%s=%.32s is not a boolean", o->group, o->key, value);
                 return 0;

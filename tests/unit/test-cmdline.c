@@ -427,6 +427,16 @@ static const struct {
         {.name = "ro then rw: rw", .text = "ro rw", .warning = "stays read-only", .want = {.rw = true, NO_DELAY}},
         {.name = "rw=1 is no flag", .text = "rw=1", .want = {NO_DELAY}},
         {.name = "rw after -- is init's", .text = "ro -- rw", .want = {NO_DELAY}},
+        /* one pass reads every option: rauc.slot's errors still come before the others' */
+        {.name = "a bare rauc.slot after an empty root=", .text = "root= rauc.slot", .ret = -EINVAL,
+         .error = "rauc.slot given without a value"},
+        {.name = "rauc.slot twice after a bad rootdelay", .text = "rootdelay=x rauc.slot=A rauc.slot=B", .ret = -EINVAL,
+         .error = "different values"},
+        {.name = "rootwait=1 is no flag", .text = "rootwait=1", .want = {NO_DELAY}},
+        {.name = "ro=1 does not undo rw", .text = "rw ro=1", .warning = "stays read-only", .want = {.rw = true, NO_DELAY}},
+        {.name = "rootdelay after root=, init= after rootdelay",
+         .text = "rootdelay=3 root=/dev/x init=/i rootfstype=ext4 rootflags=ro",
+         .want = {.root = "/dev/x", .rootfstype = "ext4", .rootflags = "ro", .init = "/i", .rootdelay_s = 3}},
 };
 
 static void check_arg(const char *got, const char *want, const char *built) {
