@@ -123,16 +123,10 @@ const char *failure_action_name(enum failure_action a) {
 }
 
 static bool module_name_is_valid(const char *s, size_t n) {
-        /* names and aliases: no path, no shell or glob characters beyond kmod's alias set */
-        if (n == 0 || n >= CONFIG_MODULE_NAME_MAX)
-                return false;
-        for (size_t i = 0; i < n; i++) {
-                char c = s[i];
-                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                      c == '-' || c == ':' || c == '*' || c == '.'))
-                        return false;
-        }
-        return true;
+        /* names and aliases: no path, no shell or glob characters beyond kmod's alias set;
+         * s[n] ends the name (a separator or the end), and no separator is in the set */
+        return n > 0 && n < CONFIG_MODULE_NAME_MAX &&
+               strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-:*.") >= n;
 }
 
 /* A number with an optional k, m, g or % suffix, as tmpfs's size= takes it. */

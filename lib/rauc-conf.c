@@ -2,6 +2,7 @@
 #include "rauc-conf.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,15 +12,11 @@
 #include "macro.h"
 #include "parse-util.h"
 
+/* The slot of a [slot.<name>] group; rauc_system_parse() made one for every such group. */
 static struct rauc_slot *slot_for_group(struct rauc_system *sys, const char *name) {
-        for (size_t i = 0; i < sys->n_slots; i++)
-                if (strcmp(sys->slots[i].name, name) == 0)
-                        return &sys->slots[i];
-        if (sys->n_slots >= RAUC_SLOTS_MAX)
-                return NULL;
-        struct rauc_slot *s = &sys->slots[sys->n_slots++];
-        *s = (struct rauc_slot){0};
-        (void)copy_string(s->name, sizeof s->name, name);
+        struct rauc_slot *s = sys->slots;
+        while (strcmp(s->name, name) != 0)
+                s++;
         return s;
 }
 
@@ -72,11 +69,28 @@ int rauc_system_parse(const char *text, size_t len, struct rauc_system *ret, str
                         r = diag_fail(d, -EINVAL, "[%.80s] is not a slot name of the form slot.<class>.<index>", group);
                         goto out;
                 }
-                if (!slot_for_group(sys, name)) {
+                /* the key file names each group once: a slot of this name is not made yet */
+                if (sys->n_slots >= RAUC_SLOTS_MAX) {
                         r = diag_fail(d, -E2BIG, "more than %d slots", RAUC_SLOTS_MAX);
                         goto out;
                 }
+                struct rauc_slot *s = &sys->slots[sys->n_slots++];
+                *s = (struct rauc_slot){0};
+                (void)copy_string(s->name, sizeof s->name, name);
         }
+
+        /* the keys of a slot read here, by table: one comparison and one copy in the loop */
+        static const struct {
+                const char *key;
+                size_t offset, size;
+        } slot_keys[] = {
+#define SLOT_KEY(k) {#k, offsetof(struct rauc_slot, k), sizeof(((struct rauc_slot *)0)->k)}
+                SLOT_KEY(device),
+                SLOT_KEY(bootname),
+                SLOT_KEY(type),
+                SLOT_KEY(parent),
+#undef SLOT_KEY
+        };
 
         for (size_t i = 0; i < kf.n_entries; i++) {
                 const struct keyfile_entry *e = &kf.entries[i];
@@ -85,16 +99,14 @@ int rauc_system_parse(const char *text, size_t len, struct rauc_system *ret, str
                 struct rauc_slot *s = slot_for_group(sys, e->group + 5); /* made above */
                 /* keyfile_get() semantics: a repeated key's last value wins, so later
                  * entries simply overwrite */
-                if (strcmp(e->key, "device") == 0)
-                        r = copy_field(s->device, sizeof s->device, e->group, e->key, e->value, d);
-                else if (strcmp(e->key, "bootname") == 0)
-                        r = copy_field(s->bootname, sizeof s->bootname, e->group, e->key, e->value, d);
-                else if (strcmp(e->key, "type") == 0)
-                        r = copy_field(s->type, sizeof s->type, e->group, e->key, e->value, d);
-                else if (strcmp(e->key, "parent") == 0)
-                        r = copy_field(s->parent, sizeof s->parent, e->group, e->key, e->value, d);
-                if (r < 0)
-                        goto out;
+                for (size_t k = 0; k < ELEMENTSOF(slot_keys); k++)
+                        if (strcmp(e->key, slot_keys[k].key) == 0) {
+                                r = copy_field((char *)s + slot_keys[k].offset, slot_keys[k].size, e->group, e->key,
+                                               e->value, d);
+                                if (r < 0)
+                                        goto out;
+                                break;
+                        }
         }
 
         for (size_t i = 0; i < sys->n_slots; i++) {
