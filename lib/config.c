@@ -306,7 +306,7 @@ void config_defaults(struct config *c) {
 
 static const struct option *option_find(const char *group, size_t group_len, const char *key) {
         for (size_t i = 0; i < ELEMENTSOF(options); i++)
-                if (strlen(options[i].group) == group_len && strncmp(options[i].group, group, group_len) == 0 &&
+                if (strncmp(options[i].group, group, group_len) == 0 && !options[i].group[group_len] &&
                     strcmp(options[i].key, key) == 0)
                         return &options[i];
         return NULL;

@@ -8,7 +8,9 @@
 #include "macro.h"
 
 static bool is_blank(char c) {
-        return c == ' ' || c == '\t' || c == '\r';
+        /* c == ' ' || c == '\t' || c == '\r' as a mask test: one block, not three, for qemu */
+        unsigned char u = (unsigned char)c;
+        return u <= ' ' && ((1ULL << u) & (1ULL << ' ' | 1ULL << '\t' | 1ULL << '\r'));
 }
 
 /* Trim white space at both ends of [*start, *end). */
@@ -81,9 +83,10 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
         buf[len] = '\0';
 
         for (char *p = buf, *end = buf + len; p < end;) {
-                char *eol = memchr(p, '\n', (size_t)(end - p));
-                char *s = p, *e = eol ? eol : end;
-                p = eol ? eol + 1 : end;
+                char *s = p, *e = memchr(p, '\n', (size_t)(end - p));
+                if (!e)
+                        e = end;
+                p = e + 1; /* past end at the last line: buf holds a byte more */
                 line_no++;
 
                 if (e - s > KEYFILE_LINE_MAX) {
@@ -96,12 +99,15 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
                         continue;
 
                 if (*s == '[') {
-                        if (e[-1] != ']' || e - s < 3 || memchr(s + 1, '[', (size_t)(e - s - 2)) ||
-                            memchr(s + 1, ']', (size_t)(e - s - 2))) {
+                        bool ok = e[-1] == ']' && e - s >= 3;
+                        if (ok) {
+                                e[-1] = '\0';
+                                ok = !strpbrk(s + 1, "[]");
+                        }
+                        if (!ok) {
                                 r = diag_fail(d, -EINVAL, "line %u: malformed group header", line_no);
                                 goto fail;
                         }
-                        e[-1] = '\0';
                         /* groups of one name merged: entries point at its first header's name */
                         group = NULL;
                         for (size_t i = 0; i < kf.n_groups && !group; i++)
