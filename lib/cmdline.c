@@ -80,10 +80,12 @@ int kcmdline_parse(const char *text, struct kcmdline *ret, struct diag *d) {
                         break;
                 /* the end of this word: the first space outside quotes */
                 char *e = p;
-                bool in_quote = false;
+                bool in_quote = false, quotes = false;
                 for (; *e && (in_quote || !is_space(*e)); e++)
-                        if (*e == '"')
+                        if (*e == '"') {
                                 in_quote = !in_quote;
+                                quotes = true;
+                        }
                 size_t n = (size_t)(e - p);
                 char *next = *e ? e + 1 : e;
                 *e = '\0';
@@ -97,8 +99,11 @@ int kcmdline_parse(const char *text, struct kcmdline *ret, struct diag *d) {
                                 return diag_fail(d, -E2BIG, "kernel command line has more than %d words",
                                                  CMDLINE_PARAMS_MAX);
                         }
-                        char *eq;
-                        char *key = split_word(p, n, &c.unterminated_quote, &eq);
+                        /* a word without quotes is taken as it is: split_word() would not
+                         * change it, and is then code qemu need not translate at boot */
+                        char *key = p, *eq = strchr(p, '=');
+                        if (quotes)
+                                key = split_word(p, n, &c.unterminated_quote, &eq);
                         /* the kernel splits init's words too, then hands "key=value" back as one */
                         if (after_dashes)
                                 c.init_args[c.n_init_args++] = key;

@@ -197,7 +197,7 @@ static int option_set(struct config *c, const struct option *o, const char *valu
                 /* "true" and "false" as the shipped files write them, with the strcmp() the
                  * boot runs anyway: parse_bool()'s case-insensitive table would be code qemu
                  * translates at boot for this alone; the other spellings go to it */
-                if (strcmp(value, "true") == 0 || strcmp(value, "false") == 0) {
+                if (strcmp(value, value[0] == 't' ? "true" : "false") == 0) {
                         *(bool *)field = value[0] == 't';
                         return 0;
                 }

@@ -115,12 +115,14 @@ int rauc_system_parse(const char *text, size_t len, struct rauc_system *ret, str
                         r = diag_fail(d, -EINVAL, "[slot.%s] has no device=", s->name);
                         goto out;
                 }
-                if (s->bootname[0] && !bootname_is_valid(s->bootname)) {
+                if (!s->bootname[0])
+                        continue;
+                if (!bootname_is_valid(s->bootname)) {
                         r = diag_fail(d, -EINVAL, "[slot.%s] bootname=%s is not a valid bootname", s->name, s->bootname);
                         goto out;
                 }
                 for (size_t j = 0; j < i; j++)
-                        if (s->bootname[0] && strcmp(s->bootname, sys->slots[j].bootname) == 0) {
+                        if (strcmp(s->bootname, sys->slots[j].bootname) == 0) {
                                 r = diag_fail(d, -ENOTUNIQ, "slots %s and %s share bootname %s", sys->slots[j].name,
                                               s->name, s->bootname);
                                 goto out;
