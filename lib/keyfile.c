@@ -58,18 +58,16 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
         if (len > KEYFILE_SIZE_MAX)
                 return diag_fail(d, -EFBIG, "file is %zu bytes, more than the %d allowed", len,
                                  KEYFILE_SIZE_MAX);
-        const char *nul = memchr(text, '\0', len);
-        if (nul) {
-                unsigned line = 1;
-                for (const char *c = text; c < nul; c++)
-                        line += *c == '\n';
-                return diag_fail(d, -EINVAL, "line %u contains a NUL byte", line);
-        }
-
-        /* every entry and every group takes a line of its own: the lines bound both */
+        /* the lines, up to a NUL byte: every entry and every group takes a line of its own,
+         * so they bound both. No memchr() in this parser: no other code of the boot runs
+         * it, and its word-at-a-time loops are code qemu translates for this file alone;
+         * strchr() runs elsewhere anyway. */
         size_t cap = 1;
-        for (const char *c = text; (c = memchr(c, '\n', (size_t)(text + len - c))); c++)
-                cap++;
+        const char *c = text;
+        for (; c < text + len && *c; c++)
+                cap += *c == '\n';
+        if (c < text + len)
+                return diag_fail(d, -EINVAL, "line %u contains a NUL byte", (unsigned)cap);
         if (cap > KEYFILE_ENTRIES_MAX)
                 cap = KEYFILE_ENTRIES_MAX;
         struct keyfile kf = {
@@ -83,7 +81,8 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
         buf[len] = '\0';
 
         for (char *p = buf, *end = buf + len; p < end;) {
-                char *s = p, *e = memchr(p, '\n', (size_t)(end - p));
+                /* no NUL in the text: the line ends at a newline or at the end */
+                char *s = p, *e = strchr(p, '\n');
                 if (!e)
                         e = end;
                 p = e + 1; /* past end at the last line: buf holds a byte more */
@@ -97,6 +96,7 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
                 trim(&s, &e);
                 if (s == e || *s == '#')
                         continue;
+                *e = '\0'; /* a newline or a blank: the line's text ends before it */
 
                 if (*s == '[') {
                         bool ok = e[-1] == ']' && e - s >= 3;
@@ -123,7 +123,7 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
                         continue;
                 }
 
-                char *eq = memchr(s, '=', (size_t)(e - s));
+                char *eq = strchr(s, '=');
                 if (!eq) {
                         r = diag_fail(d, -EINVAL, "line %u is not a group, a key=value pair or a comment",
                                       line_no);
@@ -147,10 +147,9 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
                         goto fail;
                 }
                 *ke = '\0';
-                if (memchr(vs, '\\', (size_t)(ve - vs)))
+                *ve = '\0';
+                if (strchr(vs, '\\'))
                         unescape(vs, (size_t)(ve - vs));
-                else
-                        *ve = '\0';
                 kf.entries[kf.n_entries++] = (struct keyfile_entry){
                         .group = group,
                         .key = ks,
