@@ -58,7 +58,10 @@ int kcmdline_parse(const char *text, struct kcmdline *ret, struct diag *d) {
         struct kcmdline c = {0};
         bool after_dashes = false;
 
-        size_t total = strnlen(text, CMDLINE_SIZE_MAX + 1);
+        /* strlen(), not strnlen(): musl's strnlen() is memchr(), which nothing else at boot
+         * runs (code qemu would translate for this alone); text is a C string, and the
+         * caller read at most CMDLINE_SIZE_MAX bytes of it */
+        size_t total = strlen(text);
         if (total > CMDLINE_SIZE_MAX)
                 return diag_fail(d, -E2BIG, "kernel command line longer than %d bytes", CMDLINE_SIZE_MAX);
 
