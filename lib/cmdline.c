@@ -10,7 +10,7 @@
 
 static bool is_space(char c) {
         /* the kernel's isspace() on the command line */
-        return c == ' ' || (unsigned char)(c - '\t') <= '\r' - '\t'; /* \t \n \v \f \r */
+        return (c == ' ') | ((unsigned char)(c - '\t') <= '\r' - '\t'); /* \t \n \v \f \r, no branch */
 }
 
 /* One word, NUL-terminated in the parse's own copy of the line, split in place following
@@ -230,10 +230,10 @@ int boot_args_from_cmdline(const struct kcmdline *c, struct boot_args *ret, stru
                 }
         }
 
-        char **const fields[] = {[ARG_ROOT] = &a.root, [ARG_ROOTFSTYPE] = &a.rootfstype,
-                                 [ARG_ROOTFLAGS] = &a.rootflags, [ARG_INIT] = &a.init};
-        for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
-                r = take_value(names[i], value[i], fields[i], d);
+        char **const strings[] = {[ARG_ROOT] = &a.root, [ARG_ROOTFSTYPE] = &a.rootfstype,
+                                  [ARG_ROOTFLAGS] = &a.rootflags, [ARG_INIT] = &a.init};
+        for (size_t i = 0; i < ELEMENTSOF(strings); i++) {
+                r = take_value(names[i], value[i], strings[i], d);
                 if (r < 0)
                         goto fail;
         }

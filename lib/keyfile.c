@@ -8,17 +8,10 @@
 #include "macro.h"
 
 static bool is_blank(char c) {
-        /* c == ' ' || c == '\t' || c == '\r' as a mask test: one block, not three, for qemu */
+        /* c == ' ' || c == '\t' || c == '\r' as a mask test without a branch: for qemu, each
+         * loop over blanks is then a block or two */
         unsigned char u = (unsigned char)c;
-        return u <= ' ' && ((1ULL << u) & (1ULL << ' ' | 1ULL << '\t' | 1ULL << '\r'));
-}
-
-/* Trim white space at both ends of [*start, *end). */
-static void trim(char **start, char **end) {
-        while (*start < *end && is_blank(**start))
-                (*start)++;
-        while (*end > *start && is_blank((*end)[-1]))
-                (*end)--;
+        return (u < 64) & (unsigned)((1ULL << ' ' | 1ULL << '\t' | 1ULL << '\r') >> (u & 63));
 }
 
 /* GKeyFile's escapes, in place (the text only shrinks), NUL-terminated; an unknown escape
@@ -93,9 +86,15 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
                                       KEYFILE_LINE_MAX);
                         goto fail;
                 }
-                trim(&s, &e);
+                /* Blanks trimmed at both ends. The loops need no bounds: *e, a newline or
+                 * the NUL after the text, is no blank, and neither is *s once the line has
+                 * text. */
+                while (is_blank(*s))
+                        s++;
                 if (s == e || *s == '#')
                         continue;
+                while (is_blank(e[-1]))
+                        e--;
                 *e = '\0'; /* a newline or a blank: the line's text ends before it */
 
                 if (*s == '[') {
@@ -133,13 +132,18 @@ int keyfile_parse(const char *text, size_t len, struct keyfile *ret, struct diag
                         r = diag_fail(d, -EINVAL, "line %u: key outside of any [group]", line_no);
                         goto fail;
                 }
-                char *ks = s, *ke = eq, *vs = eq + 1, *ve = e;
-                trim(&ks, &ke);
-                trim(&vs, &ve);
-                if (ks == ke) {
+                /* *s is no blank: a key of blanks only starts at the '=' too */
+                if (eq == s) {
                         r = diag_fail(d, -EINVAL, "line %u: empty key", line_no);
                         goto fail;
                 }
+                /* the key's end and the value's start trimmed (the line's ends are): these
+                 * loops stop at *s and at the NUL at e */
+                char *ks = s, *ke = eq, *vs = eq + 1, *ve = e;
+                while (is_blank(ke[-1]))
+                        ke--;
+                while (is_blank(*vs))
+                        vs++;
                 if (ke[-1] == ']') /* key[locale]=: translations, never used here */
                         continue;
                 if (kf.n_entries >= KEYFILE_ENTRIES_MAX) {
