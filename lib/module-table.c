@@ -7,9 +7,10 @@
 
 #include "parse-util.h"
 
-static bool is_blank(char c) {
-        return c == ' ' || c == '\t' || c == '\r';
-}
+/* The table's blanks (a line's end is '\n'); the loops below hand their scans to strspn()
+ * and strcspn(), which the rest of /init runs anyway: code that runs once costs a boot
+ * per distinct basic block under emulation (README). */
+#define BLANKS " \t\r"
 
 static bool ends_with_ko(const char *s) {
         size_t n = strlen(s);
@@ -21,31 +22,29 @@ static bool path_is_valid(const char *p) {
         return p[0] != '/' && ends_with_ko(p) && !path_has_dotdot(p);
 }
 
-/* one line, NUL-terminated, comments and blank lines already skipped */
+/* one line, NUL-terminated, leading blanks, comments and blank lines already skipped */
 static int parse_line(char *line, struct module_table *t) {
         char *colon = strchr(line, ':');
         if (!colon)
                 return -EINVAL;
-        *colon = '\0';
-        char *name = line;
-        while (is_blank(*name))
-                name++;
-        for (char *e = name + strlen(name); e > name && is_blank(e[-1]); e--)
-                e[-1] = '\0';
-        if (!*name || strpbrk(name, " \t"))
+        char *end = colon;
+        while (end > line && strchr(BLANKS, end[-1]))
+                end--;
+        *colon = *end = '\0';
+        if (end == line || strpbrk(line, " \t"))
                 return -EINVAL;
         if (t->n >= MODULE_TABLE_LINES_MAX)
                 return -E2BIG;
+        /* path[] and bytes[] are read only up to n: not the 400 bytes zeroed per line */
         struct module_chain *c = &t->chain[t->n];
-        *c = (struct module_chain){.name = name};
+        c->name = line;
+        c->n = 0;
         for (char *s = colon + 1;;) {
-                while (is_blank(*s))
-                        s++;
+                s += strspn(s, BLANKS);
                 if (!*s)
                         break;
                 char *word = s;
-                while (*s && !is_blank(*s))
-                        s++;
+                s += strcspn(s, BLANKS);
                 if (*s)
                         *s++ = '\0';
                 unsigned bytes = 0;
@@ -74,9 +73,7 @@ int module_table_parse(char *text, struct module_table *t, unsigned *bad_line) {
                 if (next)
                         *next++ = '\0';
                 number++;
-                char *s = line;
-                while (is_blank(*s))
-                        s++;
+                char *s = line + strspn(line, BLANKS);
                 if (*s && *s != '#') {
                         int r = parse_line(s, t);
                         if (r < 0) {
@@ -98,39 +95,41 @@ const struct module_chain *module_table_find(const struct module_table *t, const
         return NULL;
 }
 
+/* '-' and '_' are one character in module names */
+static char module_char(char c) {
+        return c == '-' ? '_' : c;
+}
+
 int module_name_from_path(const char *path, char *buf, size_t n) {
         if (!ends_with_ko(path))
                 return -EINVAL;
-        const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        const char *slash = strrchr(path, '/');
+        const char *base = slash ? slash + 1 : path;
         size_t len = strlen(base) - 3;
         if (len == 0)
                 return -EINVAL;
         if (len >= n)
                 return -ENAMETOOLONG;
-        memcpy(buf, base, len);
+        for (size_t i = 0; i < len; i++)
+                buf[i] = module_char(base[i]);
         buf[len] = '\0';
-        for (char *dash = strchr(buf, '-'); dash; dash = strchr(dash, '-'))
-                *dash = '_';
         return 0;
-}
-
-static bool same_module_char(char a, char b) {
-        return a == b || ((a == '-' || a == '_') && (b == '-' || b == '_'));
 }
 
 bool cmdline_names_module(const char *cmdline, const char *module) {
         size_t n = strlen(module);
         if (n == 0)
                 return false;
-        for (const char *s = cmdline; *s; s++) {
-                /* a word starts after a blank or a quote: libkmod's parser drops quotes */
-                if (s != cmdline && !is_blank(s[-1]) && s[-1] != '"' && s[-1] != '\n')
-                        continue;
+        /* s: where a word starts, after a blank or a quote (libkmod's parser drops quotes);
+         * a NUL in s ends the comparison, module has none before n */
+        for (const char *s = cmdline;; s++) {
                 size_t i = 0;
-                while (i < n && s[i] && same_module_char(s[i], module[i]))
+                while (i < n && module_char(s[i]) == module_char(module[i]))
                         i++;
                 if (i == n && s[n] == '.')
                         return true;
+                s += strcspn(s, BLANKS "\"\n");
+                if (!*s)
+                        return false;
         }
-        return false;
 }

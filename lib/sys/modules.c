@@ -91,41 +91,56 @@ static int modules_lookup(struct modules *m, const char *name, const char *why, 
         return ctx ? kmod_module_new_from_lookup(ctx, name, ret) : r;
 }
 
+/* One read() for the load table: the benchmark's is 700 bytes, a product's a few KiB. */
+enum { MODULE_TABLE_READ = 8000 };
+
 /* The load table (lib/module-table.h), if the initramfs has one and it can be trusted
  * for this boot: a modprobe.d in the initramfs (options, install commands, softdeps the
- * table does not know) leaves everything to libkmod. */
-static void modules_table_open(struct modules *m, const char *cmdline) {
+ * table does not know) leaves everything to libkmod. Returns whether the file was read:
+ * then the module directory exists, and modules_open() need not ask. */
+static bool modules_table_open(struct modules *m, const char *cmdline) {
         char path[PATH_MAX];
         if (format_text(path, sizeof path, "%s/%s", m->dir, MODULE_TABLE_FILE) >= (int)sizeof path)
-                return;
-        int r = read_file_at_root("/", path, 64 << 10, &m->table_text, NULL);
+                return false;
+        /* open, read, close: the read to the end of the file that read_file_at_root()
+         * makes would be a fourth system call (each ~10 us under emulation, README) */
+        m->table_text = malloc(MODULE_TABLE_READ);
+        int r = m->table_text ? read_sysfs_attr(AT_FDCWD, path, m->table_text, MODULE_TABLE_READ) : -ENOMEM;
+        if (r == -EFBIG) { /* a table that large is read in turn */
+                free(m->table_text);
+                m->table_text = NULL;
+                r = read_file_at_root("/", path, 64 << 10, &m->table_text, NULL);
+        }
         if (r < 0) {
-                if (r != -ENOENT)
+                free(m->table_text);
+                m->table_text = NULL;
+                /* no module tree at all is modules_open()'s to report */
+                if (r != -ENOENT && access(m->dir, F_OK) == 0)
                         log_warn("module table %s: %s: loading every module through libkmod", path, errno_text(-r));
-                return;
+                return false;
         }
         unsigned line = 0;
         r = module_table_parse(m->table_text, &m->table, &line);
         if (r < 0) {
                 log_warn("module table %s, line %u: %s: loading every module through libkmod", path, line,
                          r == -E2BIG ? "too many entries" : "not \"NAME: FILE.ko...\"");
-                return;
+                return true;
         }
         static const char *const configs[] = {"/etc/modprobe.d", "/lib/modprobe.d"};
         for (size_t i = 0; i < ELEMENTSOF(configs); i++) {
                 char p[PATH_MAX];
                 if (path_join_root(p, sizeof p, m->root, configs[i]) < 0 || access(p, F_OK) == 0) {
                         log_debug("modules: %s exists: loading every module through libkmod", configs[i]);
-                        return;
+                        return true;
                 }
         }
         if (cmdline)
                 m->cmdline = strdup(cmdline);
         else if (read_file_at_root(m->root, "/proc/cmdline", 64 << 10, &m->cmdline, NULL) < 0)
-                return; /* module options there could not be seen */
-        if (!m->cmdline)
-                return;
-        m->table_usable = true;
+                return true; /* module options there could not be seen */
+        if (m->cmdline)
+                m->table_usable = true;
+        return true;
 }
 
 int modules_open(const char *root, const char *cmdline, struct modules **ret) {
@@ -142,15 +157,13 @@ int modules_open(const char *root, const char *cmdline, struct modules **ret) {
         int r = copy_string(m->root, sizeof m->root, root);
         if (r < 0)
                 return r;
-        char rel[PATH_MAX];
-        if (format_text(rel, sizeof rel, "/lib/modules/%s", u.release) >= (int)sizeof rel)
+        /* path_join_root(root, "/lib/modules/<release>") in one formatting */
+        if (format_text(m->dir, sizeof m->dir, "%s/lib/modules/%s", strcmp(root, "/") == 0 ? "" : root, u.release) >=
+            (int)sizeof m->dir)
                 return -ENAMETOOLONG;
-        r = path_join_root(m->dir, sizeof m->dir, root, rel);
-        if (r < 0)
-                return r;
-        if (access(m->dir, F_OK) < 0)
+        /* the table read answers whether the directory exists, on a boot that has one */
+        if (!modules_table_open(m, cmdline) && access(m->dir, F_OK) < 0)
                 return negative_errno();
-        modules_table_open(m, cmdline);
         *ret = TAKE_PTR(m);
         return 0;
 }
@@ -173,9 +186,15 @@ const char *modules_dir(const struct modules *m) {
         return m->dir;
 }
 
+static void job_add_file(struct module_job *j, const char *name, const char *path, unsigned long bytes);
+
 /* The table's chain for a configured name, if the table may answer for all of it: no
- * module of the chain has options on the kernel command line. */
-static const struct module_chain *modules_table_chain(const struct modules *m, const char *name) {
+ * module of the chain has options on the kernel command line. j: the chain's files are
+ * added to it as they are looked at (the caller starts it over when this returns NULL),
+ * their sizes from the table (a table without them: a stat() each): one walk of the
+ * chain, not two. */
+static const struct module_chain *modules_table_chain(const struct modules *m, const char *name,
+                                                      struct module_job *j) {
         if (!m->table_usable)
                 return NULL;
         const struct module_chain *c = module_table_find(&m->table, name);
@@ -183,6 +202,12 @@ static const struct module_chain *modules_table_chain(const struct modules *m, c
                 char mod[MODULE_PLAN_NAME_MAX];
                 if (module_name_from_path(c->path[i], mod, sizeof mod) < 0 || cmdline_names_module(m->cmdline, mod))
                         return NULL;
+                if (!j)
+                        continue;
+                char path[PATH_MAX];
+                bool stat_it = !c->bytes[i] && format_text(path, sizeof path, "%s/%s", m->dir, c->path[i]) <
+                                                       (int)sizeof path;
+                job_add_file(j, mod, stat_it ? path : NULL, c->bytes[i]);
         }
         return c;
 }
@@ -362,7 +387,7 @@ static int insert_all(struct kmod_list *list, int *ret_count) {
 }
 
 int modules_load(struct modules *m, const char *name) {
-        const struct module_chain *c = modules_table_chain(m, name);
+        const struct module_chain *c = modules_table_chain(m, name, NULL);
         if (c) {
                 int k = modules_load_chain(m, c);
                 if (k == 0) {
@@ -433,33 +458,16 @@ static void job_add_each(struct module_job *j, struct kmod_list *list, bool with
         }
 }
 
-/* A job from the load table: its files are the closure, their sizes from the table (a
- * table without them: a stat() each) */
-static void job_from_chain(const struct modules *m, const struct module_chain *c, struct module_job *j) {
-        j->known = true;
-        for (size_t i = 0; i < c->n; i++) {
-                char name[MODULE_PLAN_NAME_MAX], path[PATH_MAX];
-                if (module_name_from_path(c->path[i], name, sizeof name) < 0)
-                        continue;
-                if (c->bytes[i]) {
-                        job_add_file(j, name, NULL, c->bytes[i]);
-                        continue;
-                }
-                bool fits = format_text(path, sizeof path, "%s/%s", m->dir, c->path[i]) < (int)sizeof path;
-                job_add_file(j, name, fits ? path : NULL, 0);
-        }
-}
-
 int modules_job(struct modules *m, const char *name, struct module_job *ret) {
         /* not the 2 KiB of closure names: only the ones added are written (and read) */
         ret->n_closure = 0;
         ret->bytes = 0;
-        ret->known = false;
-        const struct module_chain *c = modules_table_chain(m, name);
-        if (c) {
-                job_from_chain(m, c, ret);
+        ret->known = true;
+        if (modules_table_chain(m, name, ret))
                 return 0;
-        }
+        ret->n_closure = 0; /* what the table's walk added before it gave up */
+        ret->bytes = 0;
+        ret->known = false;
         _cleanup_(kmod_list_freep) struct kmod_list *list = NULL;
         int r = modules_lookup(m, name, name, &list);
         if (r < 0)
