@@ -2,7 +2,6 @@
 #include "probe.h"
 
 #include <blkid.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,12 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "format.h"
 #include "macro.h"
 #include "parse-util.h"
+
+/* What getdents64() fills a buffer with (the kernel's struct linux_dirent64). */
+struct linux_dirent64 {
+        unsigned long long d_ino;
+        long long d_off;
+        unsigned short d_reclen;
+        unsigned char d_type;
+        char d_name[];
+};
 
 /* A small sysfs attribute of block device name (classfd: /sys/class/block). */
 static int read_block_attr(int classfd, const char *name, const char *attr, char *buf, size_t n) {
@@ -27,35 +37,36 @@ static int read_block_attr(int classfd, const char *name, const char *attr, char
         return r < 0 ? r : 0;
 }
 
-/* What a block device's uevent file says: one read for the checks most specs need. */
+/* What a block device's uevent file says: one read for the checks most specs need. The
+ * values point into text; only the devnum spec composes MAJ:MIN from them. */
 struct block_uevent {
         bool partition;
-        bool has_partname; /* GPT names partitions (PARTNAME=), MBR does not */
-        char partname[DEVSPEC_VALUE_MAX];
-        char devnum[32]; /* "MAJ:MIN" */
+        const char *partname; /* GPT names partitions (PARTNAME=), MBR does not: NULL */
+        const char *major, *minor;
+        char text[4096];
 };
 
 static int read_block_uevent(int classfd, const char *name, struct block_uevent *u) {
-        char text[4096], major[16] = "", minor[16] = "";
-        int r = read_block_attr(classfd, name, "uevent", text, sizeof text);
+        int r = read_block_attr(classfd, name, "uevent", u->text, sizeof u->text);
         if (r < 0)
                 return r;
-        *u = (struct block_uevent){0};
-        for (char *line = text; line && *line;) {
+        u->partition = false;
+        u->partname = NULL;
+        u->major = u->minor = "";
+        for (char *line = u->text; line && *line;) {
                 char *next = strchr(line, '\n');
                 if (next)
                         *next++ = '\0';
                 if (strcmp(line, "DEVTYPE=partition") == 0)
                         u->partition = true;
                 else if (strncmp(line, "PARTNAME=", 9) == 0)
-                        u->has_partname = copy_string(u->partname, sizeof u->partname, line + 9) == 0;
+                        u->partname = line + 9;
                 else if (strncmp(line, "MAJOR=", 6) == 0)
-                        (void)copy_string(major, sizeof major, line + 6);
+                        u->major = line + 6;
                 else if (strncmp(line, "MINOR=", 6) == 0)
-                        (void)copy_string(minor, sizeof minor, line + 6);
+                        u->minor = line + 6;
                 line = next;
         }
-        (void)format_text(u->devnum, sizeof u->devnum, "%s:%s", major, minor);
         return 0;
 }
 
@@ -97,15 +108,20 @@ static bool device_matches(int classfd, const char *name, const char *devnode, c
         char value[DEVSPEC_VALUE_MAX];
         struct block_uevent u;
         switch (spec->kind) {
-        case DEVSPEC_DEVNUM:
-                return read_block_uevent(classfd, name, &u) == 0 && strcmp(u.devnum, spec->value) == 0;
+        case DEVSPEC_DEVNUM: {
+                char devnum[32]; /* "MAJ:MIN" */
+                if (read_block_uevent(classfd, name, &u) < 0)
+                        return false;
+                (void)format_text(devnum, sizeof devnum, "%s:%s", u.major, u.minor);
+                return strcmp(devnum, spec->value) == 0;
+        }
         case DEVSPEC_PARTLABEL:
         case DEVSPEC_PARTUUID:
                 if (read_block_uevent(classfd, name, &u) < 0 || !u.partition)
                         return false;
                 /* the kernel names GPT partitions in their uevent (PARTNAME=): no need to
                  * open and probe every partition for a label */
-                if (spec->kind == DEVSPEC_PARTLABEL && u.has_partname)
+                if (spec->kind == DEVSPEC_PARTLABEL && u.partname && strlen(u.partname) < DEVSPEC_VALUE_MAX)
                         return devspec_value_matches(spec, u.partname);
                 return blkid_value(devnode, devspec_tag(spec->kind), true, value, sizeof value) == 0 &&
                        devspec_value_matches(spec, value);
@@ -146,42 +162,53 @@ int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_
         int r = path_join_root(dir, sizeof dir, root, "/sys/class/block");
         if (r < 0)
                 return r;
-        _cleanup_(closedirp) DIR *dp = opendir(dir);
-        if (!dp)
+        /* getdents64() itself: opendir() is musl's open(), which follows O_CLOEXEC with an
+         * fcntl() (a system call, ~10 us under emulation), and its calloc(), readdir() and
+         * closedir() are code no other stage of a boot runs (README) */
+        _cleanup_close_ int classfd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (classfd < 0)
                 return negative_errno();
-        int classfd = dirfd(dp);
         /* label and UUID need blkid to open the device: empty ones are skipped first */
         bool probes_content = spec->kind == DEVSPEC_LABEL || spec->kind == DEVSPEC_UUID;
 
-        char found[PATH_MAX] = "";
+        char found[PATH_MAX];
+        found[0] = '\0';
         unsigned matches = 0;
-        struct dirent *de;
-        while ((de = readdir(dp))) {
-                if (de->d_name[0] == '.')
-                        continue;
-                if (probes_content && device_is_empty(classfd, de->d_name))
-                        continue;
-                /* devtmpfs names nodes after the kernel's name, '!' standing for '/' */
-                char name[NAME_MAX + 1], rel[PATH_MAX], devnode[PATH_MAX];
-                (void)copy_string(name, sizeof name, de->d_name);
-                for (char *c = name; *c; c++)
-                        if (*c == '!')
-                                *c = '/';
-                if (format_text(rel, sizeof rel, "/dev/%s", name) >= (int)sizeof rel ||
-                    path_join_root(devnode, sizeof devnode, root, rel) < 0)
-                        continue;
-                if (!device_matches(classfd, de->d_name, devnode, spec) ||
-                    (!probes_content && device_is_empty(classfd, de->d_name)))
-                        continue;
-                if (matches++ == 0)
-                        (void)copy_string(found, sizeof found, rel);
-                else {
-                        char what[DEVSPEC_VALUE_MAX + 16];
-                        (void)devspec_format(spec, what, sizeof what);
-                        return diag_fail(d, -ENOTUNIQ, "%s matches both %s and %s: name the slot by PARTLABEL= or PARTUUID=",
-                                         what, found, rel);
+        union {
+                struct linux_dirent64 de; /* aligns buf for the entries */
+                char buf[2048];           /* readdir()'s buffer in musl: as many calls */
+        } dents;
+        long got;
+        while ((got = syscall(SYS_getdents64, classfd, dents.buf, sizeof dents.buf)) > 0)
+                for (long off = 0; off < got;) {
+                        const struct linux_dirent64 *de = (const struct linux_dirent64 *)(dents.buf + off);
+                        off += de->d_reclen;
+                        if (de->d_name[0] == '.')
+                                continue;
+                        if (probes_content && device_is_empty(classfd, de->d_name))
+                                continue;
+                        /* devtmpfs names nodes after the kernel's name, '!' standing for '/' */
+                        char name[NAME_MAX + 1], rel[PATH_MAX], devnode[PATH_MAX];
+                        (void)copy_string(name, sizeof name, de->d_name);
+                        for (char *c = name; *c; c++)
+                                if (*c == '!')
+                                        *c = '/';
+                        if (format_text(rel, sizeof rel, "/dev/%s", name) >= (int)sizeof rel ||
+                            path_join_root(devnode, sizeof devnode, root, rel) < 0)
+                                continue;
+                        if (!device_matches(classfd, de->d_name, devnode, spec) ||
+                            (!probes_content && device_is_empty(classfd, de->d_name)))
+                                continue;
+                        if (matches++ == 0)
+                                (void)copy_string(found, sizeof found, rel);
+                        else {
+                                char what[DEVSPEC_VALUE_MAX + 16];
+                                (void)devspec_format(spec, what, sizeof what);
+                                return diag_fail(d, -ENOTUNIQ,
+                                                 "%s matches both %s and %s: name the slot by PARTLABEL= or PARTUUID=",
+                                                 what, found, rel);
+                        }
                 }
-        }
         if (!matches)
                 return -ENOENT;
         return copy_string(ret, n, found);
