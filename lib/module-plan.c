@@ -12,43 +12,50 @@ static bool closures_share(const struct module_job *a, const struct module_job *
         return false;
 }
 
-static size_t group_root(size_t parent[], size_t i) {
-        while (parent[i] != i)
-                i = parent[i] = parent[parent[i]];
+/* A job's entry in the union-find; cost and worker are its group's when it is the root. */
+struct plan_group {
+        size_t parent;
+        size_t root;        /* the job's group, once all are joined */
+        unsigned long cost; /* the size of the group's module files */
+        unsigned worker;    /* the group's loader + 1; 0: not placed yet */
+};
+
+static size_t group_root(struct plan_group g[], size_t i) {
+        while (g[i].parent != i)
+                i = g[i].parent = g[g[i].parent].parent;
         return i;
 }
 
 /* Shaped for the code a boot runs once (each distinct basic block costs about 8 us under
- * emulation, README): one loop sets every array up, each job's group is looked up once,
- * and a group's loader + 1 (0: not placed yet) is also what says it is placed. */
+ * emulation, README): the arrays are one, set up in one loop (separate arrays became a
+ * memset() call each), each job's group is looked up once, and worker[] is cleared only
+ * where no placement fills it. */
 int module_plan_assign(const struct module_job *jobs, size_t n, bool parent_busy, unsigned worker[]) {
         if (n > MODULE_PLAN_JOBS_MAX)
                 return -EINVAL;
-        size_t parent[MODULE_PLAN_JOBS_MAX], root[MODULE_PLAN_JOBS_MAX];
-        unsigned long cost[MODULE_PLAN_JOBS_MAX];
-        unsigned group_worker[MODULE_PLAN_JOBS_MAX];
-        for (size_t i = 0; i < n; i++) {
-                worker[i] = 0;
-                parent[i] = i;
-                cost[i] = 0;
-                group_worker[i] = 0;
-        }
+        struct plan_group g[MODULE_PLAN_JOBS_MAX];
+        for (size_t i = 0; i < n; i++)
+                g[i] = (struct plan_group){.parent = i};
 
         /* union-find over shared closure members: the group of a job is its root */
         for (size_t i = 0; i < n; i++)
                 for (size_t j = i + 1; j < n; j++)
                         if (jobs[i].known && jobs[j].known && closures_share(&jobs[i], &jobs[j]))
-                                parent[group_root(parent, j)] = group_root(parent, i);
+                                g[group_root(g, j)].parent = group_root(g, i);
 
         size_t n_groups = 0;
         for (size_t i = 0; i < n; i++) {
-                size_t g = root[i] = group_root(parent, i);
-                n_groups += g == i;
-                cost[g] += jobs[i].bytes;
+                size_t r = g[i].root = group_root(g, i);
+                n_groups += r == i;
+                g[r].cost += jobs[i].bytes;
         }
-        if (n_groups + parent_busy < 2)
-                return 1; /* nothing to load, or one chain and nothing else to do here: a second
-                           * loader would only wait */
+        if (n_groups + parent_busy < 2) {
+                /* nothing to load, or one chain and nothing else to do here: a second
+                 * loader would only wait */
+                for (size_t i = 0; i < n; i++)
+                        worker[i] = 0;
+                return 1;
+        }
 
         /* largest group first (ties: configured order), each to the loader with less
          * work; the child takes the first, since this process has more to do after */
@@ -56,15 +63,15 @@ int module_plan_assign(const struct module_job *jobs, size_t n, bool parent_busy
         for (bool first = true;; first = false) {
                 size_t best = n;
                 for (size_t i = 0; i < n; i++)
-                        if (root[i] == i && !group_worker[i] && (best == n || cost[i] > cost[best]))
+                        if (g[i].root == i && !g[i].worker && (best == n || g[i].cost > g[best].cost))
                                 best = i;
                 if (best == n)
                         break;
                 unsigned w = first || load[1] < load[0] ? 1 : 0;
-                group_worker[best] = w + 1;
-                load[w] += cost[best];
+                g[best].worker = w + 1;
+                load[w] += g[best].cost;
         }
         for (size_t i = 0; i < n; i++)
-                worker[i] = group_worker[root[i]] - 1;
+                worker[i] = g[g[i].root].worker - 1;
         return 2;
 }

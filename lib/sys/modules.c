@@ -128,8 +128,8 @@ static bool modules_table_open(struct modules *m, const char *cmdline) {
         }
         static const char *const configs[] = {"/etc/modprobe.d", "/lib/modprobe.d"};
         for (size_t i = 0; i < ELEMENTSOF(configs); i++) {
-                char p[PATH_MAX];
-                if (path_join_root(p, sizeof p, m->root, configs[i]) < 0 || access(p, F_OK) == 0) {
+                /* path's buffer again: a frame of 4 KiB rather than 8 is a stack page less */
+                if (path_join_root(path, sizeof path, m->root, configs[i]) < 0 || access(path, F_OK) == 0) {
                         log_debug("modules: %s exists: loading every module through libkmod", configs[i]);
                         return true;
                 }
@@ -186,7 +186,8 @@ const char *modules_dir(const struct modules *m) {
         return m->dir;
 }
 
-static void job_add_file(struct module_job *j, const char *name, const char *path, unsigned long bytes);
+static void job_add_file(struct module_job *j, const char *name, unsigned long bytes, const char *dir,
+                         const char *path);
 
 /* The table's chain for a configured name, if the table may answer for all of it: no
  * module of the chain has options on the kernel command line. j: the chain's files are
@@ -202,12 +203,8 @@ static const struct module_chain *modules_table_chain(const struct modules *m, c
                 char mod[MODULE_PLAN_NAME_MAX];
                 if (module_name_from_path(c->path[i], mod, sizeof mod) < 0 || cmdline_names_module(m->cmdline, mod))
                         return NULL;
-                if (!j)
-                        continue;
-                char path[PATH_MAX];
-                bool stat_it = !c->bytes[i] && format_text(path, sizeof path, "%s/%s", m->dir, c->path[i]) <
-                                                       (int)sizeof path;
-                job_add_file(j, mod, stat_it ? path : NULL, c->bytes[i]);
+                if (j)
+                        job_add_file(j, mod, c->bytes[i], m->dir, c->path[i]);
         }
         return c;
 }
@@ -221,13 +218,22 @@ static int insert_file(const char *path, const char *options) {
         return RET_NERRNO((int)syscall(SYS_finit_module, fd, options ? options : "", 0));
 }
 
-/* Insert a chain's files in order. */
+/* A chain's file that does not fit modules_load_chain()'s buffer (none of a real tree). */
+__attribute__((noinline)) static int insert_long_path(const struct modules *m, const char *file) {
+        char path[PATH_MAX];
+        if (format_text(path, sizeof path, "%s/%s", m->dir, file) >= (int)sizeof path)
+                return -ENAMETOOLONG;
+        return insert_file(path, NULL);
+}
+
+/* Insert a chain's files in order. The path's buffer is small so that the loading child
+ * (lib/module-plan.h) writes fewer stack pages, each a copy-on-write fault after fork(). */
 static int modules_load_chain(const struct modules *m, const struct module_chain *c) {
         for (size_t i = 0; i < c->n; i++) {
-                char path[PATH_MAX];
-                if (format_text(path, sizeof path, "%s/%s", m->dir, c->path[i]) >= (int)sizeof path)
-                        return -ENAMETOOLONG;
-                int r = insert_file(path, NULL);
+                char path[256];
+                int r = format_text(path, sizeof path, "%s/%s", m->dir, c->path[i]) < (int)sizeof path
+                                ? insert_file(path, NULL)
+                                : insert_long_path(m, c->path[i]);
                 if (r < 0 && r != -EEXIST)
                         return r;
         }
@@ -407,25 +413,32 @@ int modules_load(struct modules *m, const char *name) {
         return insert_all(list, NULL);
 }
 
-/* Add a module to the closure once, with the size of its file: bytes if known, else
- * path's (path NULL: built in). A closure longer than the table only makes the grouping
- * coarser: loading resolves dependencies by itself. */
-static void job_add_file(struct module_job *j, const char *name, const char *path, unsigned long bytes) {
+/* The size of dir/path (dir NULL: path as it is), 0 if unknown; out of line, so that its
+ * buffer is on the stack only for a table without sizes and for libkmod's modules. */
+__attribute__((noinline)) static unsigned long file_bytes(const char *dir, const char *path) {
+        char p[PATH_MAX];
+        struct stat st;
+        if (dir && format_text(p, sizeof p, "%s/%s", dir, path) >= (int)sizeof p)
+                return 0;
+        return stat(dir ? p : path, &st) == 0 ? (unsigned long)st.st_size : 0;
+}
+
+/* Add a module to the closure once, with the size of its file: bytes if known, else that
+ * of dir/path (path NULL: built in). A closure longer than the table only makes the
+ * grouping coarser: loading resolves dependencies by itself. */
+static void job_add_file(struct module_job *j, const char *name, unsigned long bytes, const char *dir,
+                         const char *path) {
         for (size_t i = 0; i < j->n_closure; i++)
                 if (strcmp(j->closure[i], name) == 0)
                         return;
         if (j->n_closure >= MODULE_PLAN_CLOSURE_MAX || copy_string(j->closure[j->n_closure], MODULE_PLAN_NAME_MAX, name) < 0)
                 return;
         j->n_closure++;
-        struct stat st;
-        if (bytes)
-                j->bytes += bytes;
-        else if (path && stat(path, &st) == 0)
-                j->bytes += (unsigned long)st.st_size;
+        j->bytes += bytes || !path ? bytes : file_bytes(dir, path);
 }
 
 static void job_add(struct module_job *j, struct kmod_module *mod) {
-        job_add_file(j, kmod_module_get_name(mod), kmod_module_get_path(mod), 0);
+        job_add_file(j, kmod_module_get_name(mod), 0, NULL, kmod_module_get_path(mod));
 }
 
 static void job_add_each(struct module_job *j, struct kmod_list *list, bool with_softdeps);
