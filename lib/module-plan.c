@@ -34,8 +34,11 @@ int module_plan_assign(const struct module_job *jobs, size_t n, bool parent_busy
         if (n > MODULE_PLAN_JOBS_MAX)
                 return -EINVAL;
         struct plan_group g[MODULE_PLAN_JOBS_MAX];
-        for (size_t i = 0; i < n; i++)
-                g[i] = (struct plan_group){.parent = i};
+        for (size_t i = 0; i < n; i++) { /* field by field: a zeroed struct became a memset() */
+                g[i].parent = g[i].root = i;
+                g[i].cost = 0;
+                g[i].worker = 0;
+        }
 
         /* union-find over shared closure members: the group of a job is its root */
         for (size_t i = 0; i < n; i++)

@@ -46,7 +46,8 @@ struct block_uevent {
         char text[4096];
 };
 
-static int read_block_uevent(int classfd, const char *name, struct block_uevent *u) {
+/* devnum: MAJOR= and MINOR= are looked for too (only a MAJ:MIN spec needs them) */
+static int read_block_uevent(int classfd, const char *name, bool devnum, struct block_uevent *u) {
         int r = read_block_attr(classfd, name, "uevent", u->text, sizeof u->text);
         if (r < 0)
                 return r;
@@ -61,9 +62,9 @@ static int read_block_uevent(int classfd, const char *name, struct block_uevent 
                         u->partition = true;
                 else if (strncmp(line, "PARTNAME=", 9) == 0)
                         u->partname = line + 9;
-                else if (strncmp(line, "MAJOR=", 6) == 0)
+                else if (devnum && strncmp(line, "MAJOR=", 6) == 0)
                         u->major = line + 6;
-                else if (strncmp(line, "MINOR=", 6) == 0)
+                else if (devnum && strncmp(line, "MINOR=", 6) == 0)
                         u->minor = line + 6;
                 line = next;
         }
@@ -110,14 +111,14 @@ static bool device_matches(int classfd, const char *name, const char *devnode, c
         switch (spec->kind) {
         case DEVSPEC_DEVNUM: {
                 char devnum[32]; /* "MAJ:MIN" */
-                if (read_block_uevent(classfd, name, &u) < 0)
+                if (read_block_uevent(classfd, name, true, &u) < 0)
                         return false;
                 (void)format_text(devnum, sizeof devnum, "%s:%s", u.major, u.minor);
                 return strcmp(devnum, spec->value) == 0;
         }
         case DEVSPEC_PARTLABEL:
         case DEVSPEC_PARTUUID:
-                if (read_block_uevent(classfd, name, &u) < 0 || !u.partition)
+                if (read_block_uevent(classfd, name, false, &u) < 0 || !u.partition)
                         return false;
                 /* the kernel names GPT partitions in their uevent (PARTNAME=): no need to
                  * open and probe every partition for a label */
@@ -188,13 +189,13 @@ int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_
                         if (probes_content && device_is_empty(classfd, de->d_name))
                                 continue;
                         /* devtmpfs names nodes after the kernel's name, '!' standing for '/' */
-                        char name[NAME_MAX + 1], rel[PATH_MAX], devnode[PATH_MAX];
-                        (void)copy_string(name, sizeof name, de->d_name);
-                        for (char *c = name; *c; c++)
+                        char rel[PATH_MAX], devnode[PATH_MAX];
+                        if (format_text(rel, sizeof rel, "/dev/%s", de->d_name) >= (int)sizeof rel)
+                                continue;
+                        for (char *c = rel + 5; *c; c++)
                                 if (*c == '!')
                                         *c = '/';
-                        if (format_text(rel, sizeof rel, "/dev/%s", name) >= (int)sizeof rel ||
-                            path_join_root(devnode, sizeof devnode, root, rel) < 0)
+                        if (path_join_root(devnode, sizeof devnode, root, rel) < 0)
                                 continue;
                         if (!device_matches(classfd, de->d_name, devnode, spec) ||
                             (!probes_content && device_is_empty(classfd, de->d_name)))
