@@ -172,7 +172,9 @@ int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_
         /* label and UUID need blkid to open the device: empty ones are skipped first */
         bool probes_content = spec->kind == DEVSPEC_LABEL || spec->kind == DEVSPEC_UUID;
 
-        char found[PATH_MAX];
+        /* "/dev/" and a kernel name: small buffers, so the frame spans fewer stack pages
+         * (a fresh one is a fault) */
+        char found[NAME_MAX + 6];
         found[0] = '\0';
         unsigned matches = 0;
         union {
@@ -189,7 +191,7 @@ int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_
                         if (probes_content && device_is_empty(classfd, de->d_name))
                                 continue;
                         /* devtmpfs names nodes after the kernel's name, '!' standing for '/' */
-                        char rel[PATH_MAX], devnode[PATH_MAX];
+                        char rel[NAME_MAX + 6], devnode[PATH_MAX];
                         if (format_text(rel, sizeof rel, "/dev/%s", de->d_name) >= (int)sizeof rel)
                                 continue;
                         for (char *c = rel + 5; *c; c++)
