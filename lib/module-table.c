@@ -106,7 +106,7 @@ const struct module_chain *module_table_find(const struct module_table *t, const
 
 /* '-' and '_' are one character in module names */
 static char module_char(char c) {
-        return c == '-' ? '_' : c;
+        return (char)(c == '-' ? '_' : c);
 }
 
 int module_name_from_path(const char *path, char *buf, size_t n) {

@@ -19,14 +19,9 @@
 #include "macro.h"
 #include "parse-util.h"
 
-/* What getdents64() fills a buffer with (the kernel's struct linux_dirent64). */
-struct linux_dirent64 {
-        unsigned long long d_ino;
-        long long d_off;
-        unsigned short d_reclen;
-        unsigned char d_type;
-        char d_name[];
-};
+/* What getdents64() fills a buffer with: records of the kernel's struct linux_dirent64,
+ * a 64-bit inode and offset, the record's length, a type byte and the name. */
+enum { DIRENT64_RECLEN = 16, DIRENT64_NAME = 19 };
 
 /* A small sysfs attribute of block device name (classfd: /sys/class/block). */
 static int read_block_attr(int classfd, const char *name, const char *attr, char *buf, size_t n) {
@@ -177,30 +172,29 @@ int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_
         char found[NAME_MAX + 6];
         found[0] = '\0';
         unsigned matches = 0;
-        union {
-                struct linux_dirent64 de; /* aligns buf for the entries */
-                char buf[2048];           /* readdir()'s buffer in musl: as many calls */
-        } dents;
+        char dents[2048]; /* readdir()'s buffer in musl: as many calls */
         long got;
-        while ((got = syscall(SYS_getdents64, classfd, dents.buf, sizeof dents.buf)) > 0)
+        while ((got = syscall(SYS_getdents64, classfd, dents, sizeof dents)) > 0)
                 for (long off = 0; off < got;) {
-                        const struct linux_dirent64 *de = (const struct linux_dirent64 *)(dents.buf + off);
-                        off += de->d_reclen;
-                        if (de->d_name[0] == '.')
+                        const char *d_name = dents + off + DIRENT64_NAME;
+                        unsigned short reclen;
+                        memcpy(&reclen, dents + off + DIRENT64_RECLEN, sizeof reclen);
+                        off += reclen;
+                        if (d_name[0] == '.')
                                 continue;
-                        if (probes_content && device_is_empty(classfd, de->d_name))
+                        if (probes_content && device_is_empty(classfd, d_name))
                                 continue;
                         /* devtmpfs names nodes after the kernel's name, '!' standing for '/' */
                         char rel[NAME_MAX + 6], devnode[PATH_MAX];
-                        if (format_text(rel, sizeof rel, "/dev/%s", de->d_name) >= (int)sizeof rel)
+                        if (format_text(rel, sizeof rel, "/dev/%s", d_name) >= (int)sizeof rel)
                                 continue;
                         for (char *c = rel + 5; *c; c++)
                                 if (*c == '!')
                                         *c = '/';
                         if (path_join_root(devnode, sizeof devnode, root, rel) < 0)
                                 continue;
-                        if (!device_matches(classfd, de->d_name, devnode, spec) ||
-                            (!probes_content && device_is_empty(classfd, de->d_name)))
+                        if (!device_matches(classfd, d_name, devnode, spec) ||
+                            (!probes_content && device_is_empty(classfd, d_name)))
                                 continue;
                         if (matches++ == 0)
                                 (void)copy_string(found, sizeof found, rel);
