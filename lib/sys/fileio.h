@@ -4,7 +4,9 @@
  * O_CLOEXEC open with fcntl(F_SETFD) for kernels older than 2.6.23, a second system call
  * for every file /init opens, and each costs ~20 us of user time under TCG
  * (scripts/tcg-costs). scripts/lint.sh refuses open( in init/ and lib/. (opendir() does
- * the same, and fdopendir() adds an fstat and two fcntl: directories stay with opendir.) */
+ * the same, and fdopendir() adds an fstat and two fcntl: the directory a boot always reads,
+ * /sys/class/block, is read with getdents64() itself (lib/sys/probe.c); the others, read
+ * only with hooks or /data, stay with opendir.) */
 #pragma once
 
 #include <dirent.h>
