@@ -55,15 +55,18 @@ static int parse_count(const char **p) {
         return v;
 }
 
+/* size_t and ssize_t read as unsigned long and long, the same types where they are
+ * (LP64 with glibc and musl); elsewhere %z goes to the libc. */
+enum { SIZE_IS_LONG = _Generic((size_t)0, unsigned long: 1, default: 0) && _Generic((ssize_t)0, long: 1, default: 0) };
+
 int format_text_v(char *buf, size_t n, const char *fmt, va_list ap) {
-        va_list orig;
-        va_copy(orig, ap);
+        va_list args;
+        va_copy(args, ap);
         struct format_out o = {buf, n ? n - 1 : 0, 0};
         for (const char *p = fmt; *p;) {
                 if (*p != '%') {
-                        const char *q = p;
-                        while (*q && *q != '%')
-                                q++;
+                        /* the libc's strcspn() (strchrnul() in musl), run by others anyway */
+                        const char *q = p + strcspn(p, "%");
                         out_bytes(&o, p, (size_t)(q - p));
                         p = q;
                         continue;
@@ -79,7 +82,7 @@ int format_text_v(char *buf, size_t n, const char *fmt, va_list ap) {
                                 break;
                 int width = 0, prec = -1;
                 if (*p == '*') {
-                        width = va_arg(ap, int);
+                        width = va_arg(args, int);
                         p++;
                         if (width < 0) {
                                 left = true;
@@ -90,7 +93,7 @@ int format_text_v(char *buf, size_t n, const char *fmt, va_list ap) {
                 if (*p == '.') {
                         p++;
                         if (*p == '*') {
-                                prec = va_arg(ap, int);
+                                prec = va_arg(args, int);
                                 p++;
                                 if (prec < 0)
                                         prec = -1; /* as if none was given */
@@ -101,13 +104,16 @@ int format_text_v(char *buf, size_t n, const char *fmt, va_list ap) {
                 }
                 if (width < 0 || width > FORMAT_FIELD_MAX)
                         goto libc;
-                enum { INT, LONG, LLONG, SIZE } length = INT;
+                /* long long (unused here) to the libc: one va_arg() site per type less */
+                bool wide = false;
                 if (*p == 'l') {
-                        length = *++p == 'l' ? LLONG : LONG;
-                        if (length == LLONG)
-                                p++;
+                        if (*++p == 'l')
+                                goto libc;
+                        wide = true;
                 } else if (*p == 'z') {
-                        length = SIZE;
+                        if (!SIZE_IS_LONG)
+                                goto libc;
+                        wide = true;
                         p++;
                 }
                 char conv = *p;
@@ -120,18 +126,18 @@ int format_text_v(char *buf, size_t n, const char *fmt, va_list ap) {
                         out_bytes(&o, "%", 1);
                         break;
                 case 's': {
-                        if (zero || length != INT)
+                        if (zero || wide)
                                 goto libc;
-                        const char *s = va_arg(ap, const char *);
+                        const char *s = va_arg(args, const char *);
                         if (!s)
                                 s = "(null)";
                         out_field(&o, s, prec >= 0 ? strnlen(s, (size_t)prec) : strlen(s), (size_t)width, left, false);
                         break;
                 }
                 case 'c': {
-                        if (zero || length != INT || prec >= 0)
+                        if (zero || wide || prec >= 0)
                                 goto libc;
-                        char c = (char)va_arg(ap, int);
+                        char c = (char)va_arg(args, int);
                         out_field(&o, &c, 1, (size_t)width, left, false);
                         break;
                 }
@@ -143,18 +149,14 @@ int format_text_v(char *buf, size_t n, const char *fmt, va_list ap) {
                                 goto libc;
                         unsigned long long v;
                         bool negative = false;
+                        /* signed and unsigned read as what they are: a negative int read
+                         * as unsigned would be undefined */
                         if (conv == 'd' || conv == 'i') {
-                                long long s = length == INT    ? va_arg(ap, int)
-                                              : length == LONG ? va_arg(ap, long)
-                                              : length == SIZE ? (long long)va_arg(ap, ssize_t)
-                                                               : va_arg(ap, long long);
+                                long long s = wide ? va_arg(args, long) : va_arg(args, int);
                                 negative = s < 0;
                                 v = negative ? 0ULL - (unsigned long long)s : (unsigned long long)s;
                         } else
-                                v = length == INT    ? va_arg(ap, unsigned)
-                                    : length == LONG ? va_arg(ap, unsigned long)
-                                    : length == SIZE ? va_arg(ap, size_t)
-                                                     : va_arg(ap, unsigned long long);
+                                v = wide ? va_arg(args, unsigned long) : va_arg(args, unsigned);
                         char digits[24];
                         size_t k = sizeof digits;
                         unsigned base = conv == 'x' ? 16 : 10;
@@ -173,12 +175,11 @@ int format_text_v(char *buf, size_t n, const char *fmt, va_list ap) {
         }
         if (n > 0)
                 buf[o.len < o.cap ? o.len : o.cap] = '\0';
-        va_end(orig);
+        va_end(args);
         return o.len > INT_MAX ? -1 : (int)o.len;
-libc:;
-        int r = vsnprintf(buf, n, fmt, orig);
-        va_end(orig);
-        return r;
+libc:
+        va_end(args);
+        return vsnprintf(buf, n, fmt, ap);
 }
 
 int format_text(char *buf, size_t n, const char *fmt, ...) {
