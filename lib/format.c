@@ -72,14 +72,13 @@ int format_text_v(char *buf, size_t n, const char *fmt, va_list ap) {
                         continue;
                 }
                 p++;
+                /* flags and length as conditions computed, not branched on: fewer
+                 * blocks for qemu to translate, every line runs them */
                 bool left = false, zero = false;
-                for (;; p++)
-                        if (*p == '-')
-                                left = true;
-                        else if (*p == '0')
-                                zero = true;
-                        else
-                                break;
+                for (; *p == '-' || *p == '0'; p++) {
+                        left |= *p == '-';
+                        zero |= *p == '0';
+                }
                 int width = 0, prec = -1;
                 if (*p == '*') {
                         width = va_arg(args, int);
@@ -104,18 +103,12 @@ int format_text_v(char *buf, size_t n, const char *fmt, va_list ap) {
                 }
                 if (width < 0 || width > FORMAT_FIELD_MAX)
                         goto libc;
-                /* long long (unused here) to the libc: one va_arg() site per type less */
-                bool wide = false;
-                if (*p == 'l') {
-                        if (*++p == 'l')
-                                goto libc;
-                        wide = true;
-                } else if (*p == 'z') {
-                        if (!SIZE_IS_LONG)
-                                goto libc;
-                        wide = true;
-                        p++;
-                }
+                /* l and z (size_t is unsigned long), read alike; ll (unused here) to the
+                 * libc: one va_arg() site per type less */
+                bool wide = *p == 'l' || (SIZE_IS_LONG && *p == 'z');
+                p += wide;
+                if (wide && p[-1] == 'l' && *p == 'l')
+                        goto libc;
                 char conv = *p;
                 if (conv)
                         p++;
