@@ -157,8 +157,8 @@ int format_text_v(char *buf, size_t n, const char *fmt, va_list ap) {
                                 digits[--k] = "0123456789abcdef"[v % base];
                                 v /= base;
                         } while (v);
-                        if (negative)
-                                digits[--k] = '-';
+                        digits[k - 1] = '-'; /* k >= 4: kept only if negative, without a branch */
+                        k -= negative;
                         out_field(&o, digits + k, sizeof digits - k, (size_t)width, left, zero);
                         break;
                 }

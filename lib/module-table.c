@@ -54,8 +54,9 @@ static int parse_line(char *line, struct module_table *t) {
                         break;
                 char *word = s;
                 s += strcspn(s, BLANKS);
-                if (*s)
-                        *s++ = '\0';
+                bool more = *s != '\0'; /* past the blank, without a branch (a block less) */
+                *s = '\0';
+                s += more;
                 unsigned bytes = 0;
                 char *size = strchr(word, '=');
                 if (size) {
