@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -858,16 +859,14 @@ static long resident_kib(const struct boot *b) {
         if (path_join_root(path, sizeof path, b->root, "/proc/self/smaps_rollup") < 0 ||
             read_sysfs_attr(AT_FDCWD, path, text, sizeof text) < 0)
                 return -1;
-        const char *rss = strstr(text, "\nRss:");
-        if (!rss)
+        char *number = strstr(text, "\nRss:");
+        if (!number)
                 return -1;
-        rss += strlen("\nRss:");
-        while (*rss == ' ' || *rss == '\t')
-                rss++;
-        long kib = 0;
-        for (; *rss >= '0' && *rss <= '9' && kib < (1L << 40); rss++)
-                kib = kib * 10 + (*rss - '0');
-        return kib;
+        number += strlen("\nRss:");
+        number += strspn(number, " \t");
+        number[strspn(number, "0123456789")] = '\0'; /* "440 kB" */
+        unsigned kib;
+        return parse_uint(number, 0, UINT_MAX, &kib) < 0 ? -1 : (long)kib;
 }
 
 /* The boot record: the plan, what probing found, what fell back, the timings. */

@@ -84,18 +84,7 @@ void log_msg(int priority, const char *fmt, ...) {
          * prefix on. One format of the message (at most 1023 bytes) for both. */
         enum { MESSAGE_MAX = 1024 };
         char line[16 + sizeof LOG_PREFIX + MESSAGE_MAX];
-        size_t head;
-        int facility_priority = LOG_DAEMON | priority;
-        if (facility_priority >= 10 && facility_priority <= 99) {
-                /* "<30>" by hand: the priorities are 24..31, and a format of it is a
-                 * call and a conversion for every line */
-                line[0] = '<';
-                line[1] = (char)('0' + facility_priority / 10);
-                line[2] = (char)('0' + facility_priority % 10);
-                line[3] = '>';
-                head = 4;
-        } else
-                head = (size_t)format_text(line, sizeof line, "<%d>", facility_priority);
+        size_t head = (size_t)format_text(line, sizeof line, "<%d>", LOG_DAEMON | priority);
         size_t prefix = head;
         memcpy(line + head, LOG_PREFIX ": ", sizeof LOG_PREFIX + 1);
         head += sizeof LOG_PREFIX + 1;

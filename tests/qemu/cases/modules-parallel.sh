@@ -21,6 +21,10 @@ expect_no_line "$log" 'paios-init: coldplug:' "a coldplug the configuration turn
 expect_no_line "$log" 'paios-init: module .*: ' "a module warning"
 expect_no_line "$log" 'paios-init: module .* loaded' "a debug line without boot.debug"
 expect_record "$log" .watchdog.armed true
+# peak memory: Linux 6.1 adds a task's RSS changes to the process's count every 64 page
+# faults, and this job takes about 65, so ru_maxrss alone could read 4 KiB; the record
+# holds the RSS at the switch too (init/stages.c, resident_kib())
+expect_record_match "$log" .maxrss_kib '^[1-9][0-9]{2,}$'
 expect_probe "$log" overlay-metacopy N "overlay's own default"
 
 # every configured module from the initramfs's load table: libkmod is never opened
