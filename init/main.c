@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "errno-text.h"
-#include "memory.h"
 #include "modules.h"
 #include "stages.h"
 
@@ -55,12 +54,6 @@ int main(int argc, char **argv) {
         const char *prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
         if (strcmp(prog, "modprobe") == 0)
                 return modprobe_main(argc, argv);
-        bool pid1 = getpid() == 1;
-        if (pid1)
-                /* four system calls for what would be ~45 page faults (lib/sys/memory.h),
-                 * before the boot writes anything; failing costs only those faults, and
-                 * there is no log yet to say so */
-                (void)memory_populate_pid1();
 
         /* static: 40 KiB that .bss holds zeroed already, where on the stack they were
          * cleared page by page (a page fault each) and pushed every stage's frames down */
@@ -70,7 +63,7 @@ int main(int argc, char **argv) {
         b.uevent_fd = b.watchdog_fd = -1;
         b.modules_child = -1;
         b.record.boot_left[0] = b.record.boot_left[1] = -1;
-        if (!pid1) {
+        if (getpid() != 1) {
                 /* options exist only outside PID 1: the kernel's arguments belong to the real init */
                 for (int i = 1; i < argc; i++) {
                         if (strcmp(argv[i], "--dry-run") == 0)

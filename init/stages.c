@@ -20,7 +20,6 @@
 #include "format.h"
 #include "log.h"
 #include "macro.h"
-#include "memory.h"
 #include "modules.h"
 #include "parse-util.h"
 #include "fs-mount.h"
@@ -302,10 +301,6 @@ int stage_modules(struct boot *b) {
                         load_configured_modules(b, worker, 1);
                         _exit(0);
                 }
-                /* the pages the fork left shared, copied in a few calls rather than a
-                 * copy-on-write fault each as this process writes them (lib/sys/memory.h) */
-                if (b->modules_child > 0)
-                        (void)memory_populate_after_fork();
                 if (b->modules_child < 0) {
                         log_warn("fork for loading modules: %s: loading them in turn", errno_text(errno));
                         for (size_t i = 0; i < b->config.n_modules; i++)

@@ -35,14 +35,9 @@
 /* ---- probing ---------------------------------------------------------------------- */
 
 static bool region_is_zero(int fd, off_t offset, size_t len) {
-        /* allocated, not static: .bss is populated whole at PID 1's start
-         * (lib/sys/memory.h), and only a /data without a filesystem gets here */
-        enum { REGION_BUF = 65536 };
-        _cleanup_free_ char *buf = malloc(REGION_BUF);
-        if (!buf)
-                return false; /* not known to be blank: nothing gets formatted */
+        static char buf[65536];
         while (len > 0) {
-                size_t chunk = len < REGION_BUF ? len : REGION_BUF;
+                size_t chunk = len < sizeof buf ? len : sizeof buf;
                 ssize_t k = pread(fd, buf, chunk, offset);
                 if (k <= 0)
                         return k == 0; /* past the end: nothing there */

@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -23,7 +22,7 @@ int read_file_at_root(const char *root, const char *path, size_t max, char **ret
         _cleanup_close_ int fd = openat(AT_FDCWD, p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return negative_errno();
-        /* files under /proc and /sys report size 0: read to the end, up to max */
+        /* files under /proc and /sys report size 0: read until EOF, up to max */
         size_t cap = 4096, len = 0;
         _cleanup_free_ char *buf = malloc(cap + 1);
         if (!buf)
@@ -45,15 +44,9 @@ int read_file_at_root(const char *root, const char *path, size_t max, char **ret
                         return negative_errno();
                 if (n == 0)
                         break;
-                bool short_read = (size_t)n < cap - len;
                 len += (size_t)n;
                 if (len > max)
                         return -EFBIG;
-                /* A read that does not fill the buffer has reached the end (fileio.h
-                 * says for which files): no read() that returns 0, a system call per
-                 * file (lib/sys/memory.h says what one costs). */
-                if (short_read)
-                        break;
         }
         buf[len] = '\0';
         *ret = TAKE_PTR(buf);

@@ -18,10 +18,7 @@ static inline void closedirp(DIR **d) {
                 (void)closedir(*d);
 }
 
-/* Read root+path, at most max bytes (-EFBIG beyond), NUL-terminated. A read() that
- * returns less than asked ends the file: true of regular files, sysfs attributes and
- * procfs files of one record such as /proc/cmdline, not of multi-page procfs tables such
- * as /proc/self/mountinfo (a read stops at a page's last whole record there). */
+/* Read root+path, at most max bytes (-EFBIG beyond), NUL-terminated. */
 int read_file_at_root(const char *root, const char *path, size_t max, char **ret, size_t *ret_len);
 /* A sysfs attribute at dirfd/path (AT_FDCWD: path as it is) into buf, NUL-terminated, the
  * trailing newline removed; returns its length. One read(): kernfs hands a whole

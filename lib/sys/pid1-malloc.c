@@ -25,8 +25,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "memory.h"
-
 enum {
         ALLOC_HEADER = 16,    /* in front of every block: keeps blocks 16-byte aligned */
         ALLOC_MIN_SHIFT = 5,  /* the smallest block, 32 B with its header */
@@ -55,7 +53,6 @@ struct free_block {
 
 static struct free_block *free_lists[ALLOC_CLASSES];
 static char *chunk_next, *chunk_end;
-static char *chunk_first; /* the first chunk, which heap_populate() covers */
 
 static struct alloc_header *header_of(void *p) {
         struct alloc_header *h = (struct alloc_header *)((char *)p - ALLOC_HEADER);
@@ -102,8 +99,6 @@ static int chunk_refill(void) {
         }
         chunk_next = c;
         chunk_end = (char *)c + ALLOC_CHUNK;
-        if (!chunk_first)
-                chunk_first = c;
         return 0;
 }
 
@@ -219,23 +214,6 @@ static void *alloc_aligned_alloc(size_t align, size_t n) {
 }
 
 #ifndef PAIOS_ALLOC_TEST
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23 /* Linux 5.14; musl 1.2.3's headers do not have it */
-#endif
-
-/* lib/sys/memory.h: the first bytes of the first chunk (made now if there is none yet),
- * where a boot's allocations land, mapped in one call. */
-int heap_populate(size_t bytes) {
-        if (!chunk_first) {
-                int r = chunk_refill();
-                if (r < 0)
-                        return r;
-        }
-        if (bytes > ALLOC_CHUNK)
-                bytes = ALLOC_CHUNK;
-        return madvise(chunk_first, bytes, MADV_POPULATE_WRITE) < 0 ? -errno : 0;
-}
-
 /* The C library's names: linked into the executable, they take the place of musl's. */
 void *malloc(size_t n) {
         return alloc_malloc(n);
