@@ -17,18 +17,9 @@ static bool ends_with_ko(const char *s) {
         return n > 3 && strcmp(s + n - 3, ".ko") == 0;
 }
 
-/* A ".." component, as path_has_dotdot() finds it, but from dot to dot: that one looks at
- * every character of every path of the table (a thousand blocks run per boot) */
-static bool has_dotdot(const char *p) {
-        for (const char *d = strchr(p, '.'); d; d = strchr(d + 1, '.'))
-                if ((d == p || d[-1] == '/') && d[1] == '.' && (d[2] == '/' || d[2] == '\0'))
-                        return true;
-        return false;
-}
-
 /* relative, inside the module directory, an uncompressed module file */
 static bool path_is_valid(const char *p) {
-        return p[0] != '/' && ends_with_ko(p) && !has_dotdot(p);
+        return p[0] != '/' && ends_with_ko(p) && !path_has_dotdot(p);
 }
 
 /* one line, NUL-terminated, leading blanks, comments and blank lines already skipped */

@@ -50,8 +50,10 @@ int copy_string(char *buf, size_t n, const char *s) {
 }
 
 bool path_has_dotdot(const char *p) {
-        for (const char *c = p; *c; c++)
-                if ((c == p || c[-1] == '/') && c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
+        /* from dot to dot with strchr(), not character by character: the module table's
+         * paths all go through here at boot (a thousand blocks run per boot the other way) */
+        for (const char *d = strchr(p, '.'); d; d = strchr(d + 1, '.'))
+                if ((d == p || d[-1] == '/') && d[1] == '.' && (d[2] == '/' || d[2] == '\0'))
                         return true;
         return false;
 }
