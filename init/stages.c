@@ -27,6 +27,7 @@
 #include "switch-root.h"
 #include "uevent.h"
 #include "bootenv.h"
+#include "compiled-config.h"
 #include "data.h"
 #include "record.h"
 #include "spawn.h"
@@ -77,7 +78,30 @@ static int read_config_text(const struct boot *b, const char *path, char **ret, 
         return read_file_at_root(b->root, path, KEYFILE_SIZE_MAX, ret, ret_len);
 }
 
-static int load_config_file(struct boot *b) {
+/* /etc/paios-init.compiled (lib/compiled-config.h), checked, or NULL: the texts are then
+ * parsed. Absent is normal (mkinitramfs --no-compile); anything else unusable is said once. */
+static char *compiled_config_load(const struct boot *b, size_t *ret_len) {
+        char *blob = NULL;
+        int r = read_file_at_root(b->root, COMPILED_CONFIG_PATH, COMPILED_CONFIG_SIZE_MAX, &blob, ret_len);
+        if (r == -ENOENT)
+                return NULL;
+        if (r >= 0)
+                r = compiled_config_check(blob, *ret_len);
+        if (r < 0) {
+                log_notice(COMPILED_CONFIG_PATH ": %s: parsing the configuration instead",
+                         r == -EPROTO ? "written by another build of paios-init"
+                         : r == -EINVAL ? "not a compiled configuration of this build" : errno_text(-r));
+                free(blob);
+                return NULL;
+        }
+        return blob;
+}
+
+static void log_compiled_stale(const char *path) {
+        log_notice("%s differs from the copy mkinitramfs compiled (" COMPILED_CONFIG_PATH "): parsing it", path);
+}
+
+static int load_config_file(struct boot *b, const char *compiled, size_t compiled_len) {
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r = read_config_text(b, CONFIG_DEFAULT_PATH, &text, &len);
@@ -87,6 +111,14 @@ static int load_config_file(struct boot *b) {
         }
         if (r < 0)
                 return diag_fail(&b->diag, r, "%s: %s", CONFIG_DEFAULT_PATH, errno_text(-r));
+        if (compiled) {
+                /* the same text parsed by the same code on the build host */
+                r = compiled_config_get_config(compiled, compiled_len, text, len, &b->config);
+                if (r == 0)
+                        return 0;
+                if (r == -ESTALE)
+                        log_compiled_stale(CONFIG_DEFAULT_PATH);
+        }
         struct keyfile kf;
         struct diag d = {0};
         r = keyfile_parse(text, len, &kf, &d);
@@ -100,7 +132,7 @@ static int load_config_file(struct boot *b) {
         return 0;
 }
 
-static void load_system_conf(struct boot *b) {
+static void load_system_conf(struct boot *b, const char *compiled, size_t compiled_len) {
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r = read_config_text(b, b->config.system_conf, &text, &len);
@@ -109,10 +141,20 @@ static void load_system_conf(struct boot *b) {
                 (void)copy_string(b->rauc_error, sizeof b->rauc_error, errno_text(-r));
                 return;
         }
-        struct diag d = {0};
         _cleanup_free_ struct rauc_system *sys = malloc(sizeof *sys);
         if (!sys)
                 return;
+        if (compiled) {
+                /* whatever path the command line gave, the same text means the same slots */
+                r = compiled_config_get_system(compiled, compiled_len, text, len, sys);
+                if (r == 0) {
+                        b->rauc = TAKE_PTR(sys);
+                        return;
+                }
+                if (r == -ESTALE)
+                        log_compiled_stale(b->config.system_conf);
+        }
+        struct diag d = {0};
         r = rauc_system_parse(text, len, sys, &d);
         log_diag_warnings(b->config.system_conf, &d);
         if (r < 0) {
@@ -127,7 +169,9 @@ static int plan_and_log(struct boot *b);
 
 int stage_configure(struct boot *b) {
         config_defaults(&b->config);
-        int r = load_config_file(b);
+        size_t compiled_len = 0;
+        _cleanup_free_ char *compiled = compiled_config_load(b, &compiled_len);
+        int r = load_config_file(b, compiled, compiled_len);
         if (r < 0)
                 return r;
 
@@ -150,7 +194,7 @@ int stage_configure(struct boot *b) {
         if (r < 0)
                 return diag_fail(&b->diag, r, "kernel command line: %s", d.error);
 
-        load_system_conf(b);
+        load_system_conf(b, compiled, compiled_len);
 
         if (!b->args.slot && !b->args.root && (b->config.bootenv_device[0] || b->config.bootenv_config[0])) {
                 /* the slot comes from the U-Boot environment (stage bootenv) */

@@ -21,13 +21,13 @@ if [ "${SANITIZE:-1}" != 0 ]; then
   flags+=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
 fi
 core=(lib/diag.c lib/parse-util.c lib/keyfile.c lib/cmdline.c lib/devspec.c lib/rauc-conf.c lib/config.c lib/plan.c lib/bootenv.c
-  lib/data.c lib/record.c lib/module-plan.c lib/module-table.c lib/errno-text.c lib/format.c)
+  lib/data.c lib/record.c lib/module-plan.c lib/module-table.c lib/errno-text.c lib/format.c lib/compiled-config.c)
 
 if [ $# -gt 0 ]; then
   tests=("$@")
 else
   tests=(keyfile cmdline devspec rauc-conf config plan bootenv data record module-plan module-table errno-text pid1-malloc
-    format)
+    format compiled-config)
 fi
 
 status=0

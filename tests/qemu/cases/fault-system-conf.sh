@@ -1,6 +1,7 @@
 #!/bin/bash
 # Fault matrix (tests/qemu/FAULTS.md), RAUC's system.conf in the initramfs: missing, a
-# directory, garbage, a NUL byte, the slot missing, two slots with one bootname. Each
+# directory, garbage, a NUL byte, the slot missing, two slots with one bootname, changed
+# after mkinitramfs compiled it. Each
 # failing boot logs why system.conf cannot be used (file and line where there is one),
 # then exactly one FATAL line of stage configure, then reboots; not one byte of the disk
 # changes. Without system.conf, root= still boots, with a warning.
@@ -11,7 +12,7 @@ fixtures_env
 private_disk "$PAIOS_BASE_DISK" disk
 sum=$(disk_sum "$disk")
 conf=/etc/rauc/system.conf
-missing='' garbage='' nul='' only_a='' same_bootname='' # set by make_initramfs
+missing='' garbage='' plain_initrd='' nul='' only_a='' same_bootname='' # set by make_initramfs
 
 fatal_case() { # NAME INITRD APPEND REASON FATAL: REASON is the line before the FATAL one
 	local log=$PAIOS_TEST_TMP/$1.log
@@ -69,6 +70,36 @@ sed 's/^bootname=B$/bootname=A/' "$PAIOS_ROOT/initramfs/system.conf" >"$PAIOS_TE
 make_initramfs same_bootname --system-conf "$PAIOS_TEST_TMP/same-bootname.conf"
 fatal_case same-bootname "$same_bootname" "rauc.slot=A" "$conf: slots rootfs.0 and rootfs.1 share bootname A" \
 	"$(no_map 'slots rootfs.0 and rootfs.1 share bootname A')"
+
+# changed after mkinitramfs compiled it (a second archive laid over the image's, with the
+# bootnames swapped): the text is what counts, so rauc.slot=A boots slot B's partition, and
+# the log says the compiled copy was stale
+swap_root=$PAIOS_TEST_TMP/swap-root
+mkdir -p "$swap_root/etc/rauc"
+sed 's/^bootname=A$/bootname=X/; s/^bootname=B$/bootname=A/; s/^bootname=X$/bootname=B/' \
+	"$PAIOS_ROOT/initramfs/system.conf" >"$swap_root$conf"
+grep -A3 -x '\[slot.rootfs.1\]' "$swap_root$conf" | grep -qx 'bootname=A' || fail "could not swap the bootnames"
+# the demo's configuration, compiled as by default
+make_initramfs plain_initrd
+gzip -dc "$plain_initrd" | cpio --quiet -t | grep -qx 'etc/paios-init.compiled' || fail "no compiled configuration packed"
+log=$PAIOS_TEST_TMP/compiled.log # as packed: the compiled copy is used, and nothing said
+boot "$log" "$disk" "$plain_initrd" "rauc.slot=A" --snapshot
+expect_booted "$log" A
+expect_no_line "$log" 'paios-init: .*(differs from the copy|parsing the configuration instead)' "a stale compiled copy"
+swap_initrd=$PAIOS_TEST_TMP/swap-initramfs.img
+cp "$plain_initrd" "$swap_initrd"
+truncate -s %4 "$swap_initrd"
+(cd "$swap_root" && find etc | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >>"$swap_initrd"
+log=$PAIOS_TEST_TMP/stale.log
+boot "$log" "$disk" "$swap_initrd" "rauc.slot=A" --snapshot
+expect_booted "$log" B
+expect_no_fatal "$log"
+expect_exact "$log" \
+	"paios-init: $conf differs from the copy mkinitramfs compiled (/etc/paios-init.compiled): parsing it" \
+	"the stale compiled copy"
+expect_exact "$log" \
+	'paios-init: slot A (rootfs.1): device PARTLABEL=rootfs-b (from system.conf), fstype ext4, wait up to 30 s' \
+	"the plan from the text"
 
 # missing, but root= names the device: the slot boots, with a warning
 log=$PAIOS_TEST_TMP/missing-root.log

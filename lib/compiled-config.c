@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+#include "compiled-config.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* The hash of lib/'s sources (scripts/config-abi.sh), given by CMakeLists.txt and by
+ * scripts/mkinitramfs to the two programs that must agree; builds of lib/ for tests and
+ * fuzzing pass none. */
+#ifndef PAIOS_CONFIG_ABI
+#define PAIOS_CONFIG_ABI "0000000000000000"
+#endif
+
+enum {
+        COMPILED_HAS_CONFIG = 1u << 0,
+        COMPILED_HAS_SYSTEM = 1u << 1,
+        COMPILED_BYTE_ORDER = 0x01020304,
+};
+
+static const char compiled_magic[8] = "paiosCC1";
+
+/* The file: this header, then struct config, then n_slots struct rauc_slot. Every field is
+ * copied out with memcpy(), so the buffer needs no alignment. */
+struct compiled_header {
+        char magic[8];
+        char abi[16];          /* PAIOS_CONFIG_ABI of the writer */
+        uint32_t byte_order;   /* COMPILED_BYTE_ORDER as the writer stored it */
+        uint32_t config_size;  /* sizeof(struct config) */
+        uint32_t slot_size;    /* sizeof(struct rauc_slot) */
+        uint32_t flags;        /* COMPILED_HAS_* */
+        uint64_t config_hash;  /* compiled_text_hash() of the texts compiled */
+        uint64_t system_hash;
+        uint64_t config_len;
+        uint64_t system_len;
+        uint32_t n_slots;
+        uint32_t reserved;
+        char compatible[RAUC_DEVICE_MAX];
+        char bootloader[32];
+};
+
+_Static_assert(sizeof(PAIOS_CONFIG_ABI) - 1 == sizeof(((struct compiled_header *)0)->abi), "ABI id: 16 characters");
+
+uint64_t compiled_text_hash(const char *text, size_t len) {
+        uint64_t h = 0xcbf29ce484222325u;
+        for (size_t i = 0; i < len; i++)
+                h = (h ^ (unsigned char)text[i]) * 0x100000001b3u;
+        return h;
+}
+
+int compiled_config_write(const struct config *c, const char *conf_text, size_t conf_len, const struct rauc_system *sys,
+                          const char *sys_text, size_t sys_len, void *buf, size_t size) {
+        size_t n_slots = sys ? sys->n_slots : 0;
+        size_t total = sizeof(struct compiled_header) + sizeof *c + n_slots * sizeof(struct rauc_slot);
+        if (total > size || total > COMPILED_CONFIG_SIZE_MAX)
+                return -ENOBUFS;
+        struct compiled_header h = {
+                .byte_order = COMPILED_BYTE_ORDER,
+                .config_size = sizeof *c,
+                .slot_size = sizeof(struct rauc_slot),
+                .n_slots = (uint32_t)n_slots,
+        };
+        memcpy(h.magic, compiled_magic, sizeof h.magic);
+        memcpy(h.abi, PAIOS_CONFIG_ABI, sizeof h.abi);
+        if (conf_text) {
+                h.flags |= COMPILED_HAS_CONFIG;
+                h.config_hash = compiled_text_hash(conf_text, conf_len);
+                h.config_len = conf_len;
+        }
+        if (sys) {
+                h.flags |= COMPILED_HAS_SYSTEM;
+                h.system_hash = compiled_text_hash(sys_text, sys_len);
+                h.system_len = sys_len;
+                memcpy(h.compatible, sys->compatible, sizeof h.compatible);
+                memcpy(h.bootloader, sys->bootloader, sizeof h.bootloader);
+        }
+        char *p = buf;
+        memcpy(p, &h, sizeof h);
+        memcpy(p + sizeof h, c, sizeof *c);
+        if (n_slots)
+                memcpy(p + sizeof h + sizeof *c, sys->slots, n_slots * sizeof(struct rauc_slot));
+        return (int)total;
+}
+
+static int header_read(const void *blob, size_t len, struct compiled_header *h) {
+        if (len < sizeof *h)
+                return -EINVAL;
+        memcpy(h, blob, sizeof *h);
+        if (memcmp(h->magic, compiled_magic, sizeof h->magic) != 0 || h->byte_order != COMPILED_BYTE_ORDER ||
+            h->config_size != sizeof(struct config) || h->slot_size != sizeof(struct rauc_slot) ||
+            h->n_slots > RAUC_SLOTS_MAX ||
+            len != sizeof *h + sizeof(struct config) + (size_t)h->n_slots * sizeof(struct rauc_slot))
+                return -EINVAL;
+        if (memcmp(h->abi, PAIOS_CONFIG_ABI, sizeof h->abi) != 0)
+                return -EPROTO;
+        return 0;
+}
+
+int compiled_config_check(const void *blob, size_t len) {
+        struct compiled_header h;
+        return header_read(blob, len, &h);
+}
+
+static bool text_matches(uint64_t hash, uint64_t len, const char *text, size_t text_len) {
+        return len == text_len && hash == compiled_text_hash(text, text_len);
+}
+
+int compiled_config_get_config(const void *blob, size_t len, const char *text, size_t text_len, struct config *ret) {
+        struct compiled_header h;
+        int r = header_read(blob, len, &h);
+        if (r < 0)
+                return r;
+        if (!(h.flags & COMPILED_HAS_CONFIG))
+                return -ENOENT;
+        if (!text_matches(h.config_hash, h.config_len, text, text_len))
+                return -ESTALE;
+        memcpy(ret, (const char *)blob + sizeof h, sizeof *ret);
+        return 0;
+}
+
+int compiled_config_get_system(const void *blob, size_t len, const char *text, size_t text_len,
+                               struct rauc_system *ret) {
+        struct compiled_header h;
+        int r = header_read(blob, len, &h);
+        if (r < 0)
+                return r;
+        if (!(h.flags & COMPILED_HAS_SYSTEM))
+                return -ENOENT;
+        if (!text_matches(h.system_hash, h.system_len, text, text_len))
+                return -ESTALE;
+        memcpy(ret->compatible, h.compatible, sizeof ret->compatible);
+        memcpy(ret->bootloader, h.bootloader, sizeof ret->bootloader);
+        memcpy(ret->slots, (const char *)blob + sizeof h + sizeof(struct config), h.n_slots * sizeof(struct rauc_slot));
+        ret->n_slots = h.n_slots;
+        return 0;
+}
