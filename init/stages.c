@@ -79,22 +79,25 @@ static int read_config_text(const struct boot *b, const char *path, char **ret, 
 }
 
 /* /etc/paios-init.compiled (lib/compiled-config.h), checked, or NULL: the texts are then
- * parsed. Absent is normal (mkinitramfs --no-compile); anything else unusable is said once. */
-static char *compiled_config_load(const struct boot *b, size_t *ret_len) {
-        char *blob = NULL;
-        int r = read_file_at_root(b->root, COMPILED_CONFIG_PATH, COMPILED_CONFIG_SIZE_MAX, &blob, ret_len);
+ * parsed. Absent is normal (mkinitramfs --no-compile); anything else unusable is said once.
+ * In .bss, read with one read(): only the pages the file fills are touched. */
+static char compiled_buf[COMPILED_CONFIG_SIZE_MAX];
+
+static const char *compiled_config_load(const struct boot *b, size_t *ret_len) {
+        int r = read_file_at_root_into(b->root, COMPILED_CONFIG_PATH, compiled_buf, sizeof compiled_buf);
         if (r == -ENOENT)
                 return NULL;
-        if (r >= 0)
-                r = compiled_config_check(blob, *ret_len);
+        if (r >= 0) {
+                *ret_len = (size_t)r;
+                r = compiled_config_check(compiled_buf, *ret_len);
+        }
         if (r < 0) {
                 log_notice(COMPILED_CONFIG_PATH ": %s: parsing the configuration instead",
-                         r == -EPROTO ? "written by another build of paios-init"
-                         : r == -EINVAL ? "not a compiled configuration of this build" : errno_text(-r));
-                free(blob);
+                           r == -EPROTO ? "written by another build of paios-init"
+                           : r == -EINVAL ? "not a compiled configuration of this build" : errno_text(-r));
                 return NULL;
         }
-        return blob;
+        return compiled_buf;
 }
 
 static void log_compiled_stale(const char *path) {
@@ -105,20 +108,22 @@ static int load_config_file(struct boot *b, const char *compiled, size_t compile
         _cleanup_free_ char *text = NULL;
         size_t len;
         int r = read_config_text(b, CONFIG_DEFAULT_PATH, &text, &len);
+        if (r >= 0 && compiled) {
+                /* the same text parsed by the same code on the build host: defaults and all */
+                r = compiled_config_get_config(compiled, compiled_len, text, len, &b->config);
+                if (r == 0)
+                        return 0;
+                if (r == -ESTALE)
+                        log_compiled_stale(CONFIG_DEFAULT_PATH);
+                r = 0;
+        }
+        config_defaults(&b->config);
         if (r == -ENOENT) {
                 log_info("no %s: using the built-in defaults", CONFIG_DEFAULT_PATH);
                 return 0;
         }
         if (r < 0)
                 return diag_fail(&b->diag, r, "%s: %s", CONFIG_DEFAULT_PATH, errno_text(-r));
-        if (compiled) {
-                /* the same text parsed by the same code on the build host */
-                r = compiled_config_get_config(compiled, compiled_len, text, len, &b->config);
-                if (r == 0)
-                        return 0;
-                if (r == -ESTALE)
-                        log_compiled_stale(CONFIG_DEFAULT_PATH);
-        }
         struct keyfile kf;
         struct diag d = {0};
         r = keyfile_parse(text, len, &kf, &d);
@@ -168,9 +173,8 @@ static void load_system_conf(struct boot *b, const char *compiled, size_t compil
 static int plan_and_log(struct boot *b);
 
 int stage_configure(struct boot *b) {
-        config_defaults(&b->config);
         size_t compiled_len = 0;
-        _cleanup_free_ char *compiled = compiled_config_load(b, &compiled_len);
+        const char *compiled = compiled_config_load(b, &compiled_len);
         int r = load_config_file(b, compiled, compiled_len);
         if (r < 0)
                 return r;

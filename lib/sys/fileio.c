@@ -55,6 +55,34 @@ int read_file_at_root(const char *root, const char *path, size_t max, char **ret
         return 0;
 }
 
+int read_file_at_root_into(const char *root, const char *path, void *buf, size_t size) {
+        char p[PATH_MAX];
+        int r = path_join_root(p, sizeof p, root, path);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int fd = openat(AT_FDCWD, p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return negative_errno();
+        size_t len = 0;
+        for (;;) {
+                char probe;
+                /* a full buffer: one byte more says whether the file ends there */
+                ssize_t n = len < size ? read(fd, (char *)buf + len, size - len) : read(fd, &probe, 1);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return negative_errno();
+                if (n == 0)
+                        break;
+                if (len == size)
+                        return -EFBIG;
+                len += (size_t)n;
+        }
+        if (len > INT_MAX)
+                return -EFBIG;
+        return (int)len;
+}
+
 int read_sysfs_attr(int dirfd, const char *path, char *buf, size_t n) {
         if (n < 2)
                 return -EINVAL;

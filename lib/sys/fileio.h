@@ -20,6 +20,11 @@ static inline void closedirp(DIR **d) {
 
 /* Read root+path, at most max bytes (-EFBIG beyond), NUL-terminated. */
 int read_file_at_root(const char *root, const char *path, size_t max, char **ret, size_t *ret_len);
+/* Read root+path into buf (size bytes, not NUL-terminated) with as few read() calls as it
+ * takes: one, and one more to see the end, for a file that fits. Returns the length;
+ * -EFBIG if the file is larger than size. For binary files of a known bound, where
+ * read_file_at_root()'s growing buffer would read, reallocate and copy several times. */
+int read_file_at_root_into(const char *root, const char *path, void *buf, size_t size);
 /* A sysfs attribute at dirfd/path (AT_FDCWD: path as it is) into buf, NUL-terminated, the
  * trailing newline removed; returns its length. One read(): kernfs hands a whole
  * attribute (at most a page) to the first read, and an initramfs reads many of them.
