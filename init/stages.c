@@ -106,11 +106,11 @@ static void log_compiled_stale(const char *path) {
 
 static int load_config_file(struct boot *b, const char *compiled, size_t compiled_len) {
         _cleanup_free_ char *text = NULL;
-        size_t len;
-        int r = read_config_text(b, CONFIG_DEFAULT_PATH, &text, &len);
+        size_t text_len;
+        int r = read_config_text(b, CONFIG_DEFAULT_PATH, &text, &text_len);
         if (r >= 0 && compiled) {
                 /* the same text parsed by the same code on the build host: defaults and all */
-                r = compiled_config_get_config(compiled, compiled_len, text, len, &b->config);
+                r = compiled_config_get_config(compiled, compiled_len, text, text_len, &b->config);
                 if (r == 0)
                         return 0;
                 if (r == -ESTALE)
@@ -126,7 +126,7 @@ static int load_config_file(struct boot *b, const char *compiled, size_t compile
                 return diag_fail(&b->diag, r, "%s: %s", CONFIG_DEFAULT_PATH, errno_text(-r));
         struct keyfile kf;
         struct diag d = {0};
-        r = keyfile_parse(text, len, &kf, &d);
+        r = keyfile_parse(text, text_len, &kf, &d);
         if (r >= 0) {
                 r = config_apply_keyfile(&b->config, &kf, &d);
                 keyfile_free(&kf);
@@ -139,8 +139,8 @@ static int load_config_file(struct boot *b, const char *compiled, size_t compile
 
 static void load_system_conf(struct boot *b, const char *compiled, size_t compiled_len) {
         _cleanup_free_ char *text = NULL;
-        size_t len;
-        int r = read_config_text(b, b->config.system_conf, &text, &len);
+        size_t text_len;
+        int r = read_config_text(b, b->config.system_conf, &text, &text_len);
         if (r < 0) {
                 log_warn("cannot read %s: %s", b->config.system_conf, errno_text(-r));
                 (void)copy_string(b->rauc_error, sizeof b->rauc_error, errno_text(-r));
@@ -151,7 +151,7 @@ static void load_system_conf(struct boot *b, const char *compiled, size_t compil
                 return;
         if (compiled) {
                 /* whatever path the command line gave, the same text means the same slots */
-                r = compiled_config_get_system(compiled, compiled_len, text, len, sys);
+                r = compiled_config_get_system(compiled, compiled_len, text, text_len, sys);
                 if (r == 0) {
                         b->rauc = TAKE_PTR(sys);
                         return;
@@ -160,7 +160,7 @@ static void load_system_conf(struct boot *b, const char *compiled, size_t compil
                         log_compiled_stale(b->config.system_conf);
         }
         struct diag d = {0};
-        r = rauc_system_parse(text, len, sys, &d);
+        r = rauc_system_parse(text, text_len, sys, &d);
         log_diag_warnings(b->config.system_conf, &d);
         if (r < 0) {
                 log_err("%s: %s", b->config.system_conf, d.error[0] ? d.error : errno_text(-r));

@@ -35,10 +35,10 @@ int compiled_config_write(const struct config *c, const char *conf_text, size_t 
 
 /* Whether blob is a compiled configuration this build can read: 0, or -EINVAL (not one:
  * magic, size, layout) or -EPROTO (written by other lib/ sources). */
-int compiled_config_check(const void *blob, size_t len);
+int compiled_config_check(const void *blob, size_t blob_len);
 
 /* The parts, for the text as read at boot (blob already checked): 0 and *ret written, or
  * -ENOENT (that part was not compiled) or -ESTALE (the text differs from what was). */
-int compiled_config_get_config(const void *blob, size_t len, const char *text, size_t text_len, struct config *ret);
-int compiled_config_get_system(const void *blob, size_t len, const char *text, size_t text_len,
+int compiled_config_get_config(const void *blob, size_t blob_len, const char *text, size_t text_len, struct config *ret);
+int compiled_config_get_system(const void *blob, size_t blob_len, const char *text, size_t text_len,
                                struct rauc_system *ret);

@@ -77,7 +77,7 @@ for p in e2fsck mke2fs; do
 done
 "$inputs/mkinitramfs" --init "$inputs/init" --modules "$rootdir" --kernel-version "$kver" \
   --system-conf "$inputs/system.conf" --config "$inputs/paios-init.conf" \
-  --e2fsprogs "$inputs/e2fsprogs" --output "$rootdir/boot/initrd.img" >&2
+  --e2fsprogs "$inputs/e2fsprogs" --source "$inputs/src" --output "$rootdir/boot/initrd.img" >&2
 vmlinuz=$rootdir/boot/vmlinuz-$kver
 [ -f "$vmlinuz" ] || die "no $vmlinuz"
 # Debian's arm64 vmlinuz is an uncompressed Image today; gunzip it should that change.

@@ -155,6 +155,10 @@ stage_inputs() {
     install -D -m 0755 "$deps/sbin/$p" "$dir/e2fsprogs/sbin/$p"
   done
   install -m 0755 "$root/scripts/mkinitramfs" "$dir/mkinitramfs"
+  # what mkinitramfs builds its configuration compiler from (mkinitramfs --source)
+  install -D -m 0644 -t "$dir/src/lib" "$root"/lib/*.c "$root"/lib/*.h
+  install -D -m 0644 -t "$dir/src/init" "$root/init/compile-config.c"
+  install -D -m 0755 -t "$dir/src/scripts" "$root/scripts/config-abi.sh"
   install -m 0644 "$root/initramfs/system.conf" "$dir/system.conf"
   install -m 0644 "$root/initramfs/paios-init.conf" "$dir/paios-init.conf"
   cp -p "$root/hooks/"* "$dir/hooks/"

@@ -138,6 +138,19 @@ static void test_rejected(void) {
                 CHECK_ERR(compiled_config_check(bad, len), -EINVAL);
         }
 
+        unit_case("damaged payload");
+        for (size_t off = 88; off < len; off += 997) { /* the payload starts after payload_hash */
+                memcpy(bad, blob, len);
+                bad[off] ^= 0x01;
+                CHECK_ERR(compiled_config_check(bad, len), -EINVAL);
+        }
+        memcpy(bad, blob, len);
+        bad[len - 1] ^= 0x80;
+        CHECK_ERR(compiled_config_check(bad, len), -EINVAL);
+        memcpy(bad, blob, len);
+        bad[80] ^= 0x01; /* the hash itself */
+        CHECK_ERR(compiled_config_check(bad, len), -EINVAL);
+
         unit_case("slot count past the table");
         memcpy(bad, blob, len);
         uint32_t n = RAUC_SLOTS_MAX + 1;
