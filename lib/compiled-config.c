@@ -104,7 +104,9 @@ int compiled_config_write(const struct config *c, const char *conf_text, size_t 
         return (int)total;
 }
 
-static int header_read(const void *blob, size_t blob_len, struct compiled_header *h) {
+/* The header, its layout and source checked; with the payload's hash only if
+ * check_payload (once a boot: compiled_config_check()). */
+static int header_read(const void *blob, size_t blob_len, bool check_payload, struct compiled_header *h) {
         if (blob_len < sizeof *h)
                 return -EINVAL;
         memcpy(h, blob, sizeof *h);
@@ -116,30 +118,37 @@ static int header_read(const void *blob, size_t blob_len, struct compiled_header
         if (memcmp(h->abi, PAIOS_CONFIG_ABI, sizeof h->abi) != 0)
                 return -EPROTO;
         const size_t payload = offsetof(struct compiled_header, compatible);
-        if (h->payload_hash != compiled_payload_hash((const char *)blob + payload, blob_len - payload))
+        if (check_payload && h->payload_hash != compiled_payload_hash((const char *)blob + payload, blob_len - payload))
                 return -EINVAL;
         return 0;
 }
 
 int compiled_config_check(const void *blob, size_t blob_len) {
         struct compiled_header h;
-        return header_read(blob, blob_len, &h);
+        return header_read(blob, blob_len, true, &h);
 }
 
-static bool text_matches(uint64_t hash, uint64_t len, const char *text, size_t text_len) {
-        return len == text_len && hash == compiled_text_hash(text, text_len);
+/* A part of the file, for text as read at boot: 0 if it may be used. */
+static int part_usable(const void *blob, size_t blob_len, unsigned flag, const char *text, size_t text_len,
+                       struct compiled_header *h) {
+        int r = header_read(blob, blob_len, false, h);
+        if (r < 0)
+                return r;
+        if (!(h->flags & flag))
+                return -ENOENT;
+        uint64_t hash = flag == COMPILED_HAS_CONFIG ? h->config_hash : h->system_hash;
+        uint64_t len = flag == COMPILED_HAS_CONFIG ? h->config_len : h->system_len;
+        if (len != text_len || hash != compiled_text_hash(text, text_len))
+                return -ESTALE;
+        return 0;
 }
 
 int compiled_config_get_config(const void *blob, size_t blob_len, const char *text, size_t text_len,
                                struct config *ret) {
         struct compiled_header h;
-        int r = header_read(blob, blob_len, &h);
+        int r = part_usable(blob, blob_len, COMPILED_HAS_CONFIG, text, text_len, &h);
         if (r < 0)
                 return r;
-        if (!(h.flags & COMPILED_HAS_CONFIG))
-                return -ENOENT;
-        if (!text_matches(h.config_hash, h.config_len, text, text_len))
-                return -ESTALE;
         memcpy(ret, (const char *)blob + sizeof h, sizeof *ret);
         return 0;
 }
@@ -147,13 +156,9 @@ int compiled_config_get_config(const void *blob, size_t blob_len, const char *te
 int compiled_config_get_system(const void *blob, size_t blob_len, const char *text, size_t text_len,
                                struct rauc_system *ret) {
         struct compiled_header h;
-        int r = header_read(blob, blob_len, &h);
+        int r = part_usable(blob, blob_len, COMPILED_HAS_SYSTEM, text, text_len, &h);
         if (r < 0)
                 return r;
-        if (!(h.flags & COMPILED_HAS_SYSTEM))
-                return -ENOENT;
-        if (!text_matches(h.system_hash, h.system_len, text, text_len))
-                return -ESTALE;
         memcpy(ret->compatible, h.compatible, sizeof ret->compatible);
         memcpy(ret->bootloader, h.bootloader, sizeof ret->bootloader);
         memcpy(ret->slots, (const char *)blob + sizeof h + sizeof(struct config), h.n_slots * sizeof(struct rauc_slot));

@@ -37,8 +37,9 @@ int compiled_config_write(const struct config *c, const char *conf_text, size_t 
  * magic, size, layout) or -EPROTO (written by other lib/ sources). */
 int compiled_config_check(const void *blob, size_t blob_len);
 
-/* The parts, for the text as read at boot (blob already checked): 0 and *ret written, or
- * -ENOENT (that part was not compiled) or -ESTALE (the text differs from what was). */
+/* The parts, for the text as read at boot: 0 and *ret written, or -ENOENT (that part was
+ * not compiled) or -ESTALE (the text differs from what was). blob must have passed
+ * compiled_config_check(): these check its header again, not its payload's hash. */
 int compiled_config_get_config(const void *blob, size_t blob_len, const char *text, size_t text_len, struct config *ret);
 int compiled_config_get_system(const void *blob, size_t blob_len, const char *text, size_t text_len,
                                struct rauc_system *ret);

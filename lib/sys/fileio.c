@@ -14,14 +14,18 @@
 #include "macro.h"
 #include "parse-util.h"
 
-int read_file_at_root(const char *root, const char *path, size_t max, char **ret, size_t *ret_len) {
+int open_at_root(const char *root, const char *path, int flags) {
         char p[PATH_MAX];
         int r = path_join_root(p, sizeof p, root, path);
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = openat(AT_FDCWD, p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        return RET_NERRNO(openat(AT_FDCWD, p, flags | O_CLOEXEC | O_NOCTTY));
+}
+
+int read_file_at_root(const char *root, const char *path, size_t max, char **ret, size_t *ret_len) {
+        _cleanup_close_ int fd = open_at_root(root, path, O_RDONLY);
         if (fd < 0)
-                return negative_errno();
+                return fd;
         /* files under /proc and /sys report size 0: read until EOF, up to max */
         size_t cap = 4096, len = 0;
         _cleanup_free_ char *buf = malloc(cap + 1);
@@ -56,13 +60,9 @@ int read_file_at_root(const char *root, const char *path, size_t max, char **ret
 }
 
 int read_file_at_root_into(const char *root, const char *path, void *buf, size_t size) {
-        char p[PATH_MAX];
-        int r = path_join_root(p, sizeof p, root, path);
-        if (r < 0)
-                return r;
-        _cleanup_close_ int fd = openat(AT_FDCWD, p, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd = open_at_root(root, path, O_RDONLY);
         if (fd < 0)
-                return negative_errno();
+                return fd;
         size_t len = 0;
         for (;;) {
                 char probe;

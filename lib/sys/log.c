@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "format.h"
 #include "parse-util.h"
 
@@ -18,13 +19,6 @@ static int kmsg_fd = -1;
 static int console_fd = -1;
 static int console_loglevel = 7; /* the kernel's default; read from /proc/sys/kernel/printk */
 static bool debug_enabled;
-
-static int open_at_root(const char *root, const char *path, int flags) {
-        char p[4096];
-        if (path_join_root(p, sizeof p, root, path) < 0)
-                return -1;
-        return openat(AT_FDCWD, p, flags | O_CLOEXEC | O_NOCTTY);
-}
 
 void log_open(const char *root) {
         if (kmsg_fd < 0)

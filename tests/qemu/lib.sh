@@ -184,6 +184,15 @@ make_initramfs() {
 	printf -v "$var" '%s' "$out"
 }
 
+# layer_initramfs OUT BASE DIR: BASE with a second archive of what is below DIR appended
+# (the kernel unpacks concatenated archives, each starting on a 4-byte boundary, the later
+# file winning): the image's files replaced after mkinitramfs made it.
+layer_initramfs() {
+	cp "$2" "$1"
+	truncate -s %4 "$1"
+	(cd "$3" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >>"$1"
+}
+
 # boot LOG DISK INITRD APPEND [boot.sh options...]: one boot; fails the case if qemu had to
 # be killed (a hang) unless --may-hang is the first option.
 boot() {

@@ -45,9 +45,7 @@ gzip -dc "$plain" | (cd "$layer" && cpio --quiet -i "$compiled")
 size=$(stat -c %s "$layer/$compiled")
 printf 'X' | dd of="$layer/$compiled" bs=1 seek=$((size - 100)) conv=notrunc status=none
 damaged=$PAIOS_TEST_TMP/damaged-initramfs.img
-cp "$plain" "$damaged"
-truncate -s %4 "$damaged"
-(cd "$layer" && find etc | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >>"$damaged"
+layer_initramfs "$damaged" "$plain" "$layer"
 log=$PAIOS_TEST_TMP/damaged.log
 boot "$log" "$PAIOS_BASE_DISK" "$damaged" "rauc.slot=A" --snapshot
 expect_booted "$log" A

@@ -31,13 +31,10 @@ fatal_case missing "$missing" "rauc.slot=A" "cannot read $conf: No such file or 
 	"$(no_map 'No such file or directory')"
 
 # a directory where the file should be: the same initramfs plus a second archive holding
-# the directory (the kernel unpacks concatenated archives, each starting on a 4-byte
-# boundary); PID 1 is root, so a file cannot be made unreadable by its mode
+# the directory; PID 1 is root, so a file cannot be made unreadable by its mode
 mkdir -p "$PAIOS_TEST_TMP/dir-root$conf"
 dir_initrd=$PAIOS_TEST_TMP/dir-initramfs.img
-cp "$missing" "$dir_initrd"
-truncate -s %4 "$dir_initrd"
-(cd "$PAIOS_TEST_TMP/dir-root" && find etc | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >>"$dir_initrd"
+layer_initramfs "$dir_initrd" "$missing" "$PAIOS_TEST_TMP/dir-root"
 fatal_case directory "$dir_initrd" "rauc.slot=A" "cannot read $conf: Is a directory" "$(no_map 'Is a directory')"
 
 printf 'this is not a key file\n' >"$PAIOS_TEST_TMP/garbage.conf"
@@ -87,9 +84,7 @@ boot "$log" "$disk" "$plain_initrd" "rauc.slot=A" --snapshot
 expect_booted "$log" A
 expect_no_line "$log" 'paios-init: .*(differs from the copy|parsing the configuration instead)' "a stale compiled copy"
 swap_initrd=$PAIOS_TEST_TMP/swap-initramfs.img
-cp "$plain_initrd" "$swap_initrd"
-truncate -s %4 "$swap_initrd"
-(cd "$swap_root" && find etc | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >>"$swap_initrd"
+layer_initramfs "$swap_initrd" "$plain_initrd" "$swap_root"
 log=$PAIOS_TEST_TMP/stale.log
 boot "$log" "$disk" "$swap_initrd" "rauc.slot=A" --snapshot
 expect_booted "$log" B
