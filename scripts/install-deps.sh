@@ -53,8 +53,8 @@ host_pkgs=(
   # the demo image (scripts/image/build-image.sh): arm64 rootfs with mmdebstrap, maintainer
   # scripts through qemu-user + binfmt_misc, RAUC bundles; debootstrap for paios.yaml's debos
   mmdebstrap arch-test qemu-user-static binfmt-support debootstrap rauc squashfs-tools openssl
-  # analysis
-  clang clang-tidy cppcheck gcovr
+  # analysis; bpftool: scripts/tick-profile reads the kernel's structure offsets from its BTF
+  clang clang-tidy cppcheck gcovr bpftool
 )
 apt-get install -y -q --no-install-recommends "${host_pkgs[@]}"
 # debos (the documented recipe, scripts/image/paios.yaml): never with its Recommends, which
