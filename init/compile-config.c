@@ -44,12 +44,8 @@ static int read_text(const char *path, char **ret, size_t *ret_len) {
 
 /* Either part refused: say why, write nothing (exit 2). */
 static int refuse(const char *path, const struct diag *d, int r) {
-        if (d->n_warn > 0)
-                (void)fprintf(stderr, "paios-compile-config: %s: %s: left for /init to parse and report at boot\n", path,
-                              d->warn[0]);
-        else
-                (void)fprintf(stderr, "paios-compile-config: %s: %s: left for /init to parse and report at boot\n", path,
-                              d->error[0] ? d->error : strerror(-r));
+        const char *why = d->n_warn > 0 ? d->warn[0] : d->error[0] ? d->error : strerror(-r);
+        (void)fprintf(stderr, "paios-compile-config: %s: %s: left for /init to parse and report at boot\n", path, why);
         return 2;
 }
 
