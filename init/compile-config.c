@@ -4,7 +4,11 @@
  * code /init uses and writes what /init would have built from them
  * (lib/compiled-config.h), so the boot skips the parsers.
  *
- *   paios-compile-config [--config FILE] [--system-conf FILE] --output FILE
+ *   paios-compile-config [--config FILE] [--system-conf FILE]
+ *                        [--load-table FILE --kernel-version VER] --output FILE
+ *
+ * With the initramfs's module load table (lib/module-table.h), the configured modules'
+ * load plan is compiled too; a table that cannot plan them is left to /init (a note).
  *
  * Exit status 0: written. 2: nothing written, and why on stderr: a text with an error or a
  * warning is left for /init to parse at boot, which reports it in the boot's log where the
@@ -50,7 +54,7 @@ static int refuse(const char *path, const struct diag *d, int r) {
 }
 
 int main(int argc, char **argv) {
-        const char *conf_path = NULL, *sys_path = NULL, *out_path = NULL;
+        const char *conf_path = NULL, *sys_path = NULL, *out_path = NULL, *table_path = NULL, *kver = NULL;
         for (int i = 1; i + 1 < argc; i += 2) {
                 if (strcmp(argv[i], "--config") == 0)
                         conf_path = argv[i + 1];
@@ -58,11 +62,18 @@ int main(int argc, char **argv) {
                         sys_path = argv[i + 1];
                 else if (strcmp(argv[i], "--output") == 0)
                         out_path = argv[i + 1];
+                else if (strcmp(argv[i], "--load-table") == 0)
+                        table_path = argv[i + 1];
+                else if (strcmp(argv[i], "--kernel-version") == 0)
+                        kver = argv[i + 1];
                 else
                         break;
         }
-        if (!out_path || argc % 2 == 0) {
-                (void)fprintf(stderr, "usage: %s [--config FILE] [--system-conf FILE] --output FILE\n", argv[0]);
+        if (!out_path || argc % 2 == 0 || !table_path != !kver) {
+                (void)fprintf(stderr,
+                              "usage: %s [--config FILE] [--system-conf FILE] [--load-table FILE --kernel-version VER] "
+                              "--output FILE\n",
+                              argv[0]);
                 return 1;
         }
 
@@ -102,9 +113,37 @@ int main(int argc, char **argv) {
                         return refuse(sys_path, &d, r);
         }
 
+        /* the table's text is split in place by its parser: the hash is of a copy */
+        _cleanup_free_ char *table_text = NULL, *table_copy = NULL;
+        size_t table_len = 0;
+        static struct module_table table;
+        static struct compiled_module_plan plan;
+        const struct compiled_module_plan *mp = NULL;
+        if (table_path) {
+                static struct compiled_module_file files[COMPILED_MODULE_FILES_MAX];
+                r = read_text(table_path, &table_text, &table_len);
+                if (r < 0) {
+                        (void)fprintf(stderr, "paios-compile-config: %s: %s\n", table_path, strerror(-r));
+                        return 1;
+                }
+                table_copy = table_text ? strdup(table_text) : NULL;
+                unsigned line = 0;
+                if (!table_copy)
+                        r = -ENOMEM;
+                else if ((r = module_table_parse(table_copy, &table, &line)) < 0)
+                        (void)fprintf(stderr, "paios-compile-config: %s, line %u: %s\n", table_path, line, strerror(-r));
+                else if ((r = compiled_module_plan_build(&config, &table, kver, files, &plan)) < 0)
+                        (void)fprintf(stderr, "paios-compile-config: %s: %s\n", table_path,
+                                      r == -ENOENT ? "a configured module is not in the table" : strerror(-r));
+                if (r < 0)
+                        (void)fprintf(stderr, "paios-compile-config: note: the module plan is left to /init\n");
+                else
+                        mp = &plan;
+        }
+
         static char blob[COMPILED_CONFIG_SIZE_MAX];
-        int len = compiled_config_write(&config, conf_text, conf_len, sys_path ? &sys : NULL, sys_text, sys_len, blob,
-                                        sizeof blob);
+        int len = compiled_config_write(&config, conf_text, conf_len, sys_path ? &sys : NULL, sys_text, sys_len, mp,
+                                        table_text, table_len, blob, sizeof blob);
         if (len < 0) {
                 (void)fprintf(stderr, "paios-compile-config: %s\n", strerror(-len));
                 return 1;

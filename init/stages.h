@@ -32,6 +32,8 @@ struct boot {
         char rauc_error[DIAG_TEXT_MAX]; /* then why */
         struct boot_plan plan;
 
+        const char *compiled;       /* /etc/paios-init.compiled, checked, or NULL */
+        size_t compiled_len;
         struct modules *modules;
         pid_t modules_child;        /* loading the configured modules, -1 when none */
         int uevent_fd;

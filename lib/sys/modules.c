@@ -211,8 +211,6 @@ static const struct module_chain *modules_table_chain(const struct modules *m, c
         return c;
 }
 
-/* One module file into the kernel: -EEXIST for a module already there (the kernel waits
- * for a load of it in progress elsewhere first, so loaders cannot race). */
 static int insert_file(const char *path, const char *options) {
         _cleanup_close_ int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
@@ -230,6 +228,10 @@ __attribute__((noinline)) static int insert_long_path(const struct modules *m, c
 
 /* Insert a chain's files in order. The path's buffer is small so that the loading child
  * (lib/module-plan.h) writes fewer stack pages, each a copy-on-write fault after fork(). */
+int modules_insert_file(const char *path) {
+        return insert_file(path, NULL);
+}
+
 static int modules_load_chain(const struct modules *m, const struct module_chain *c) {
         for (size_t i = 0; i < c->n; i++) {
                 char path[256];

@@ -20,6 +20,11 @@ void modules_free(struct modules *m);
 void modules_freep(struct modules **m);
 const char *modules_dir(const struct modules *m);
 
+/* One module file into the kernel with finit_module(): 0, -EEXIST for a module already
+ * there (the kernel waits for a load of it in progress elsewhere first, so loaders cannot
+ * race), or why it failed. */
+int modules_insert_file(const char *path);
+
 /* Load a module name or alias with its dependencies and softdeps. 0 when loaded, already
  * loaded or built in; -ENOENT when nothing in the tree has that name or alias. */
 int modules_load(struct modules *m, const char *name);

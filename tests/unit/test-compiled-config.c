@@ -45,8 +45,8 @@ static void compile_both(void) {
         CHECK_ERR(config_apply_keyfile(&config, &kf, &d), 0);
         keyfile_free(&kf);
         CHECK_ERR(rauc_system_parse(sys_text, strlen(sys_text), &sys, &d), 0);
-        blob_len = compiled_config_write(&config, conf_text, strlen(conf_text), &sys, sys_text, strlen(sys_text), blob,
-                                         sizeof blob);
+        blob_len = compiled_config_write(&config, conf_text, strlen(conf_text), &sys, sys_text, strlen(sys_text), NULL,
+                                         NULL, 0, blob, sizeof blob);
         CHECK(blob_len > 0);
 }
 
@@ -94,7 +94,7 @@ static void test_stale(void) {
 static void test_parts_absent(void) {
         unit_case("parts absent");
         config_defaults(&config);
-        blob_len = compiled_config_write(&config, NULL, 0, NULL, NULL, 0, blob, sizeof blob);
+        blob_len = compiled_config_write(&config, NULL, 0, NULL, NULL, 0, NULL, NULL, 0, blob, sizeof blob);
         CHECK(blob_len > 0);
         CHECK_ERR(compiled_config_check(blob, (size_t)blob_len), 0);
         static struct config got;
@@ -139,7 +139,7 @@ static void test_rejected(void) {
         }
 
         unit_case("damaged payload");
-        for (size_t off = 88; off < len; off += 997) { /* the payload starts after payload_hash */
+        for (size_t off = 112; off < len; off += 997) { /* the payload starts after payload_hash */
                 memcpy(bad, blob, len);
                 bad[off] ^= 0x01;
                 CHECK_ERR(compiled_config_check(bad, len), -EINVAL);
@@ -148,7 +148,7 @@ static void test_rejected(void) {
         bad[len - 1] ^= 0x80;
         CHECK_ERR(compiled_config_check(bad, len), -EINVAL);
         memcpy(bad, blob, len);
-        bad[80] ^= 0x01; /* the hash itself */
+        bad[104] ^= 0x01; /* the hash itself, after the module plan's counts */
         CHECK_ERR(compiled_config_check(bad, len), -EINVAL);
 
         unit_case("slot count past the table");
@@ -161,7 +161,7 @@ static void test_rejected(void) {
 static void test_small_buffer(void) {
         unit_case("buffer too small");
         config_defaults(&config);
-        CHECK_ERR(compiled_config_write(&config, NULL, 0, NULL, NULL, 0, blob, 100), -ENOBUFS);
+        CHECK_ERR(compiled_config_write(&config, NULL, 0, NULL, NULL, 0, NULL, NULL, 0, blob, 100), -ENOBUFS);
 }
 
 static void test_hash(void) {
@@ -171,6 +171,96 @@ static void test_hash(void) {
         CHECK(compiled_text_hash("foobar", 6) == 0x85944171f73967e8u);
 }
 
+/* The load table as mkinitramfs writes it for the benchmark's configuration. */
+static const char table_text[] =
+        "# paios-init load table\n"
+        "virtio_blk: kernel/drivers/block/virtio_blk.ko=44985\n"
+        "ext4: kernel/crypto/crc32c_generic.ko=9041 kernel/fs/jbd2/jbd2.ko=290897 kernel/fs/mbcache.ko=22441 "
+        "kernel/lib/crc16.ko=5985 kernel/fs/ext4/ext4.ko=1551897\n"
+        "overlay: kernel/fs/overlayfs/overlay.ko=263393\n";
+
+static struct compiled_module_file files[COMPILED_MODULE_FILES_MAX];
+
+/* compile_both() and the plan for its configuration from table_text */
+static void compile_with_modules(void) {
+        compile_both();
+        static char copy[sizeof table_text];
+        memcpy(copy, table_text, sizeof table_text);
+        static struct module_table t;
+        unsigned line = 0;
+        CHECK_ERR(module_table_parse(copy, &t, &line), 0);
+        static struct compiled_module_plan mp;
+        CHECK_ERR(compiled_module_plan_build(&config, &t, "6.1.0-56-arm64", files, &mp), 0);
+        blob_len = compiled_config_write(&config, conf_text, strlen(conf_text), &sys, sys_text, strlen(sys_text), &mp,
+                                         table_text, strlen(table_text), blob, sizeof blob);
+        CHECK(blob_len > 0);
+        CHECK_ERR(compiled_config_check(blob, (size_t)blob_len), 0);
+}
+
+static void test_modules(void) {
+        unit_case("module plan");
+        compile_with_modules();
+        static struct compiled_module_plan got;
+        CHECK_ERR(compiled_config_get_modules(blob, (size_t)blob_len, table_text, strlen(table_text), &config, &got), 0);
+        CHECK_STREQ(got.kver, "6.1.0-56-arm64");
+        CHECK_INTEQ(got.n_modules, 2); /* virtio_blk ext4 */
+        CHECK_INTEQ(got.n_files, 6);
+        CHECK_INTEQ(got.first[0], 0);
+        CHECK_INTEQ(got.count[0], 1);
+        CHECK_INTEQ(got.first[1], 1);
+        CHECK_INTEQ(got.count[1], 5);
+        CHECK_STREQ(got.files[0].path, "kernel/drivers/block/virtio_blk.ko");
+        CHECK_STREQ(got.files[2].name, "jbd2");
+        CHECK_STREQ(got.files[1].name, "crc32c_generic");
+        /* two independent chains, no coldplug: ext4 (the larger) in the child */
+        CHECK_INTEQ(got.worker[1], 1);
+        CHECK_INTEQ(got.worker[0], 0);
+        /* the rest of the file as before */
+        static struct config gc;
+        CHECK_ERR(compiled_config_get_config(blob, (size_t)blob_len, conf_text, strlen(conf_text), &gc), 0);
+        CHECK(memcmp(&gc, &config, sizeof gc) == 0);
+
+        unit_case("module plan: the load table changed");
+        static char edited[sizeof table_text];
+        memcpy(edited, table_text, sizeof table_text);
+        edited[strlen(edited) - 3] = '4';
+        CHECK_ERR(compiled_config_get_modules(blob, (size_t)blob_len, edited, strlen(edited), &config, &got), -ESTALE);
+
+        unit_case("module plan: the command line changed the modules");
+        static struct config changed;
+        changed = config;
+        changed.n_modules = 1;
+        CHECK_ERR(compiled_config_get_modules(blob, (size_t)blob_len, table_text, strlen(table_text), &changed, &got),
+                  -ESTALE);
+        changed = config;
+        memcpy(changed.modules[1], "ext3", 5);
+        CHECK_ERR(compiled_config_get_modules(blob, (size_t)blob_len, table_text, strlen(table_text), &changed, &got),
+                  -ESTALE);
+        changed = config;
+        changed.coldplug = !config.coldplug;
+        CHECK_ERR(compiled_config_get_modules(blob, (size_t)blob_len, table_text, strlen(table_text), &changed, &got),
+                  -ESTALE);
+
+        unit_case("module plan: not compiled");
+        compile_both();
+        CHECK_ERR(compiled_config_get_modules(blob, (size_t)blob_len, table_text, strlen(table_text), &config, &got),
+                  -ENOENT);
+
+        unit_case("module plan: a module the table lacks");
+        static char copy[sizeof table_text];
+        memcpy(copy, table_text, sizeof table_text);
+        static struct module_table t;
+        unsigned line = 0;
+        CHECK_ERR(module_table_parse(copy, &t, &line), 0);
+        static struct config more;
+        more = config;
+        memcpy(more.modules[more.n_modules++], "i6300esb", 9);
+        static struct compiled_module_plan mp;
+        CHECK_ERR(compiled_module_plan_build(&more, &t, "6.1.0-56-arm64", files, &mp), -ENOENT);
+        _cleanup_free_ char *long_kver = unit_repeat('x', COMPILED_KVER_MAX);
+        CHECK_ERR(compiled_module_plan_build(&config, &t, long_kver, files, &mp), -E2BIG);
+}
+
 int main(void) {
         test_roundtrip();
         test_stale();
@@ -178,5 +268,6 @@ int main(void) {
         test_rejected();
         test_small_buffer();
         test_hash();
+        test_modules();
         return unit_exit();
 }

@@ -34,6 +34,23 @@ expect_booted "$log" A
 expect_line "$log" 'paios-init: module virtio_pci loaded' "the parent's debug line"
 expect_line "$log" 'paios-init: module ext4 loaded' "the child's debug line"
 expect_no_line "$log" 'paios-init: modules: libkmod opened' "libkmod opened"
+expect_line "$log" 'paios-init: modules: by the plan mkinitramfs compiled, 11 files$' "the compiled load plan"
+
+# a module file of the compiled plan that the kernel refuses (an empty i6300esb.ko laid
+# over the image's): that module goes the planned way, libkmod says why, the boot goes on
+layer=$PAIOS_TEST_TMP/bad-module
+kofile=$(gzip -dc "$bench_initrd" | cpio --quiet -t | grep '/i6300esb\.ko$')
+mkdir -p "$layer/$(dirname "$kofile")"
+: >"$layer/$kofile"
+bad_initrd=$PAIOS_TEST_TMP/bad-module-initramfs.img
+layer_initramfs "$bad_initrd" "$bench_initrd" "$layer"
+log=$PAIOS_TEST_TMP/bad-module.log
+boot "$log" "$PAIOS_BASE_DISK" "$bad_initrd" "rauc.slot=A paios.boot.debug" --snapshot --watchdog
+expect_booted "$log" A
+expect_line "$log" 'paios-init: module i6300esb by the compiled plan: .*; asking libkmod$' "the plan's failure"
+expect_line "$log" 'paios-init: module i6300esb: ' "libkmod's verdict"
+expect_line "$log" 'paios-init: watchdog /dev/watchdog: .*: booting without one' "the boot going on"
+expect_line "$log" 'paios-init: module ext4 loaded' "the other modules by the plan"
 
 # a module option on the kernel command line is libkmod's to pass: that module (the
 # configuration's last) goes to libkmod, the others still come from the table
@@ -41,6 +58,8 @@ log=$PAIOS_TEST_TMP/bench-job-option.log
 boot "$log" "$PAIOS_BASE_DISK" "$bench_initrd" "rauc.slot=A paios.boot.debug overlay.metacopy=Y" --snapshot --watchdog
 expect_booted "$log" A
 expect_line "$log" 'paios-init: modules: libkmod opened for overlay$' "libkmod for overlay"
+expect_line "$log" 'paios-init: modules: an option for overlay on the command line: planning them here$' \
+	"the compiled plan set aside"
 expect_probe "$log" overlay-metacopy Y "the kernel command line's module option"
 
 conf=$PAIOS_TEST_TMP/watchdog-in-child.conf
