@@ -181,16 +181,21 @@ static const char table_text[] =
 
 static struct compiled_module_file files[COMPILED_MODULE_FILES_MAX];
 
+/* table_text parsed (the parser splits a copy in place, which the table points into) */
+static const struct module_table *parsed_table(void) {
+        static char copy[sizeof table_text];
+        static struct module_table t;
+        memcpy(copy, table_text, sizeof table_text);
+        unsigned line = 0;
+        CHECK_ERR(module_table_parse(copy, &t, &line), 0);
+        return &t;
+}
+
 /* compile_both() and the plan for its configuration from table_text */
 static void compile_with_modules(void) {
         compile_both();
-        static char copy[sizeof table_text];
-        memcpy(copy, table_text, sizeof table_text);
-        static struct module_table t;
-        unsigned line = 0;
-        CHECK_ERR(module_table_parse(copy, &t, &line), 0);
         static struct compiled_module_plan mp;
-        CHECK_ERR(compiled_module_plan_build(&config, &t, "6.1.0-56-arm64", files, &mp), 0);
+        CHECK_ERR(compiled_module_plan_build(&config, parsed_table(), "6.1.0-56-arm64", files, &mp), 0);
         blob_len = compiled_config_write(&config, conf_text, strlen(conf_text), &sys, sys_text, strlen(sys_text), &mp,
                                          table_text, strlen(table_text), blob, sizeof blob);
         CHECK(blob_len > 0);
@@ -247,18 +252,14 @@ static void test_modules(void) {
                   -ENOENT);
 
         unit_case("module plan: a module the table lacks");
-        static char copy[sizeof table_text];
-        memcpy(copy, table_text, sizeof table_text);
-        static struct module_table t;
-        unsigned line = 0;
-        CHECK_ERR(module_table_parse(copy, &t, &line), 0);
+        const struct module_table *t = parsed_table();
         static struct config more;
         more = config;
         memcpy(more.modules[more.n_modules++], "i6300esb", 9);
         static struct compiled_module_plan mp;
-        CHECK_ERR(compiled_module_plan_build(&more, &t, "6.1.0-56-arm64", files, &mp), -ENOENT);
+        CHECK_ERR(compiled_module_plan_build(&more, t, "6.1.0-56-arm64", files, &mp), -ENOENT);
         _cleanup_free_ char *long_kver = unit_repeat('x', COMPILED_KVER_MAX);
-        CHECK_ERR(compiled_module_plan_build(&config, &t, long_kver, files, &mp), -E2BIG);
+        CHECK_ERR(compiled_module_plan_build(&config, t, long_kver, files, &mp), -E2BIG);
 }
 
 int main(void) {
