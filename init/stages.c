@@ -289,41 +289,69 @@ static void load_configured_module(struct boot *b, size_t i) {
                 log_warn("module %s: %s", b->config.modules[i], errno_text(-r));
 }
 
-/* Load the configured modules of one loader (worker[i] == which), in the configured order. */
-static void load_configured_modules(struct boot *b, const unsigned worker[], unsigned which) {
-        for (size_t i = 0; i < b->config.n_modules; i++)
-                if (worker[i] == which)
-                        load_configured_module(b, i);
+/* Configured module i by the plan mkinitramfs compiled (mp, files under dir): its files in
+ * order. 0, or why a file failed. */
+static int load_compiled_module(const struct compiled_module_plan *mp, const char *dir, size_t i) {
+        int r = 0;
+        for (size_t k = mp->first[i]; k < (size_t)mp->first[i] + mp->count[i] && r == 0; k++) {
+                char path[PATH_MAX];
+                r = format_text(path, sizeof path, "%s/%s", dir, mp->files[k].path) < (int)sizeof path
+                            ? modules_insert_file(path)
+                            : -ENAMETOOLONG;
+                if (r == -EEXIST)
+                        r = 0;
+        }
+        return r;
 }
 
-/* The configured modules of one loader by the plan mkinitramfs compiled: each module's
- * files in order. A module whose file fails goes the planned way (libkmod knows which of a
- * chain were softdeps, whose errors do not count, and says what went wrong). */
-static void load_compiled_modules(struct boot *b, const struct compiled_module_plan *mp, const char *dir,
-                                  unsigned which) {
-        for (size_t i = 0; i < mp->n_modules; i++) {
-                if (mp->worker[i] != which)
+/* Load the configured modules of one loader (worker[i] == which), in the configured order:
+ * by the compiled plan mp (files under dir) if there is one, else as planned here. A module
+ * whose compiled files fail goes the planned way (libkmod knows which of a chain were
+ * softdeps, whose errors do not count, and says what went wrong). */
+static void load_configured_modules(struct boot *b, const struct compiled_module_plan *mp, const char *dir,
+                                    const unsigned worker[], unsigned which) {
+        for (size_t i = 0; i < b->config.n_modules; i++) {
+                if (worker[i] != which)
                         continue;
-                int r = 0;
-                for (size_t k = mp->first[i]; k < (size_t)mp->first[i] + mp->count[i] && r == 0; k++) {
-                        char path[PATH_MAX];
-                        r = format_text(path, sizeof path, "%s/%s", dir, mp->files[k].path) < (int)sizeof path
-                                    ? modules_insert_file(path)
-                                    : -ENAMETOOLONG;
-                        if (r == -EEXIST)
-                                r = 0;
-                }
-                if (r == 0) {
-                        log_debug("module %s loaded", b->config.modules[i]);
-                        continue;
-                }
-                log_debug("module %s by the compiled plan: %s; asking libkmod", b->config.modules[i], errno_text(-r));
-                if (!b->modules && (r = modules_open(b->root, b->cmdline_text, &b->modules)) < 0) {
-                        log_warn("module %s: %s", b->config.modules[i], errno_text(-r));
-                        continue;
+                if (mp) {
+                        int r = load_compiled_module(mp, dir, i);
+                        if (r == 0) {
+                                log_debug("module %s loaded", b->config.modules[i]);
+                                continue;
+                        }
+                        log_debug("module %s by the compiled plan: %s; asking libkmod", b->config.modules[i],
+                                  errno_text(-r));
+                        if (!b->modules && (r = modules_open(b->root, b->cmdline_text, &b->modules)) < 0) {
+                                log_warn("module %s: %s", b->config.modules[i], errno_text(-r));
+                                continue;
+                        }
                 }
                 load_configured_module(b, i);
         }
+}
+
+/* Start the second loader on the configured modules with worker[i] == 1. If it cannot be
+ * forked, worker[] is set all to 0: this process loads them all, in the configured order. */
+static void modules_start_child(struct boot *b, const struct compiled_module_plan *mp, const char *dir,
+                                unsigned worker[]) {
+        /* _Fork() (POSIX.1-2024; musl and glibc 2.34+): fork() without the atfork handlers
+         * and the libc locks around it, which a single-threaded PID 1 has no use for: 2
+         * system calls and ~10 blocks of libc code fewer */
+        b->modules_child = _Fork();
+        if (b->modules_child == 0) {
+                load_configured_modules(b, mp, dir, worker, 1);
+                _exit(0);
+        }
+        if (b->modules_child < 0) {
+                log_warn("fork for loading modules: %s: loading them in turn", errno_text(errno));
+                for (size_t i = 0; i < b->config.n_modules; i++)
+                        worker[i] = 0;
+                return;
+        }
+        size_t in_child = 0;
+        for (size_t i = 0; i < b->config.n_modules; i++)
+                in_child += worker[i];
+        log_info("modules: %zu of %zu configured loading in a second process", in_child, b->config.n_modules);
 }
 
 /* Start loading the configured modules by the plan mkinitramfs compiled
@@ -354,38 +382,26 @@ static bool modules_start_compiled(struct boot *b) {
                 log_debug("modules: the compiled plan does not hold (%s): planning them here", errno_text(-r));
                 return false;
         }
-        static const char *const configs[] = {"/etc/modprobe.d", "/lib/modprobe.d"};
-        for (size_t i = 0; i < ELEMENTSOF(configs); i++)
-                if (path_join_root(path, sizeof path, b->root, configs[i]) < 0 || access(path, F_OK) == 0) {
-                        log_debug("modules: %s exists: planning them here", configs[i]);
-                        return false;
-                }
+        const char *config = modules_config_present(b->root, path, sizeof path);
+        if (config) {
+                log_debug("modules: %s exists: planning them here", config);
+                return false;
+        }
         for (size_t k = 0; k < mp.n_files; k++)
                 if (cmdline_names_module(b->cmdline_text, mp.files[k].name)) {
                         log_debug("modules: an option for %s on the command line: planning them here", mp.files[k].name);
                         return false;
                 }
         log_debug("modules: by the plan mkinitramfs compiled, %zu files", mp.n_files);
+        unsigned worker[CONFIG_MODULES_MAX] = {0};
         bool two = false;
-        for (size_t i = 0; i < mp.n_modules; i++)
-                two |= mp.worker[i] == 1;
-        if (two) {
-                b->modules_child = _Fork(); /* why _Fork(): stage_modules() */
-                if (b->modules_child == 0) {
-                        load_compiled_modules(b, &mp, dir, 1);
-                        _exit(0);
-                }
-                if (b->modules_child < 0) {
-                        log_warn("fork for loading modules: %s: loading them in turn", errno_text(errno));
-                        load_compiled_modules(b, &mp, dir, 1);
-                } else {
-                        size_t in_child = 0;
-                        for (size_t i = 0; i < mp.n_modules; i++)
-                                in_child += mp.worker[i];
-                        log_info("modules: %zu of %zu configured loading in a second process", in_child, mp.n_modules);
-                }
+        for (size_t i = 0; i < mp.n_modules; i++) {
+                worker[i] = mp.worker[i];
+                two |= worker[i] == 1;
         }
-        load_compiled_modules(b, &mp, dir, 0);
+        if (two)
+                modules_start_child(b, &mp, dir, worker);
+        load_configured_modules(b, &mp, dir, worker, 0);
         return true;
 }
 
@@ -442,27 +458,8 @@ int stage_modules(struct boot *b) {
         unsigned worker[CONFIG_MODULES_MAX] = {0};
         int loaders = plan_module_loaders(b, worker);
         b->modules_child = -1;
-        if (loaders == 2) {
-                /* _Fork() (POSIX.1-2024; musl and glibc 2.34+): fork() without the atfork
-                 * handlers and the libc locks around it, which a single-threaded PID 1 has
-                 * no use for: 2 system calls and ~10 blocks of libc code fewer */
-                b->modules_child = _Fork();
-                if (b->modules_child == 0) {
-                        load_configured_modules(b, worker, 1);
-                        _exit(0);
-                }
-                if (b->modules_child < 0) {
-                        log_warn("fork for loading modules: %s: loading them in turn", errno_text(errno));
-                        for (size_t i = 0; i < b->config.n_modules; i++)
-                                worker[i] = 0;
-                } else {
-                        size_t in_child = 0;
-                        for (size_t i = 0; i < b->config.n_modules; i++)
-                                in_child += worker[i];
-                        log_info("modules: %zu of %zu configured loading in a second process", in_child,
-                                 b->config.n_modules);
-                }
-        }
+        if (loaders == 2)
+                modules_start_child(b, NULL, NULL, worker);
         /* present devices first: the root device is on the critical path, the
          * filesystems are needed only once it is there */
         if (b->config.coldplug) {
@@ -472,7 +469,7 @@ int stage_modules(struct boot *b) {
                 else
                         log_info("coldplug: %d modules for present devices", r);
         }
-        load_configured_modules(b, worker, 0);
+        load_configured_modules(b, NULL, NULL, worker, 0);
         stage_done(b);
         return 0;
 }

@@ -100,6 +100,14 @@ enum { MODULE_TABLE_READ = 8000 };
  * for this boot: a modprobe.d in the initramfs (options, install commands, softdeps the
  * table does not know) leaves everything to libkmod. Returns whether the file was read:
  * then the module directory exists, and modules_open() need not ask. */
+const char *modules_config_present(const char *root, char *buf, size_t n) {
+        static const char *const configs[] = {"/etc/modprobe.d", "/lib/modprobe.d"};
+        for (size_t i = 0; i < ELEMENTSOF(configs); i++)
+                if (path_join_root(buf, n, root, configs[i]) < 0 || access(buf, F_OK) == 0)
+                        return configs[i];
+        return NULL;
+}
+
 static bool modules_table_open(struct modules *m, const char *cmdline) {
         char path[PATH_MAX];
         if (format_text(path, sizeof path, "%s/%s", m->dir, MODULE_TABLE_FILE) >= (int)sizeof path)
@@ -128,13 +136,11 @@ static bool modules_table_open(struct modules *m, const char *cmdline) {
                          r == -E2BIG ? "too many entries" : "not \"NAME: FILE.ko...\"");
                 return true;
         }
-        static const char *const configs[] = {"/etc/modprobe.d", "/lib/modprobe.d"};
-        for (size_t i = 0; i < ELEMENTSOF(configs); i++) {
-                /* path's buffer again: a frame of 4 KiB rather than 8 is a stack page less */
-                if (path_join_root(path, sizeof path, m->root, configs[i]) < 0 || access(path, F_OK) == 0) {
-                        log_debug("modules: %s exists: loading every module through libkmod", configs[i]);
-                        return true;
-                }
+        /* path's buffer again: a frame of 4 KiB rather than 8 is a stack page less */
+        const char *config = modules_config_present(m->root, path, sizeof path);
+        if (config) {
+                log_debug("modules: %s exists: loading every module through libkmod", config);
+                return true;
         }
         if (cmdline)
                 m->cmdline = strdup(cmdline);

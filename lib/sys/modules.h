@@ -20,6 +20,12 @@ void modules_free(struct modules *m);
 void modules_freep(struct modules **m);
 const char *modules_dir(const struct modules *m);
 
+/* The modprobe.d under root ("/etc/modprobe.d" or "/lib/modprobe.d") that exists, or NULL
+ * (a path too long for buf counts as existing): its options, install commands and softdeps
+ * are libkmod's to apply, so neither the load table nor a compiled plan may answer.
+ * buf (n bytes) is scratch space, the caller's so that no second path sits on the stack. */
+const char *modules_config_present(const char *root, char *buf, size_t n);
+
 /* One module file into the kernel with finit_module(): 0, -EEXIST for a module already
  * there (the kernel waits for a load of it in progress elsewhere first, so loaders cannot
  * race), or why it failed. */
