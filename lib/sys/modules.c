@@ -232,10 +232,40 @@ __attribute__((noinline)) static int insert_long_path(const struct modules *m, c
         return insert_file(path, NULL);
 }
 
-/* Insert a chain's files in order. The path's buffer is small so that the loading child
- * (lib/module-plan.h) writes fewer stack pages, each a copy-on-write fault after fork(). */
+/* The descriptors of the files modules_insert_file() inserted, kept open until
+ * modules_close_inserted(): one close_range() for the run of numbers they form (they are
+ * opened one after another) instead of a close() each, ten system calls fewer on the
+ * benchmark's boot (~15 us of user time each under TCG, README "Where /init's time goes").
+ * Only descriptors recorded here are ever closed by it. */
+static int inserted_fd[32];
+static size_t n_inserted;
+
 int modules_insert_file(const char *path) {
-        return insert_file(path, NULL);
+        int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        int r = RET_NERRNO((int)syscall(SYS_finit_module, fd, "", 0));
+        if (n_inserted < ELEMENTSOF(inserted_fd))
+                inserted_fd[n_inserted++] = fd;
+        else
+                (void)close(fd);
+        return r;
+}
+
+void modules_close_inserted(void) {
+        for (size_t i = 0; i < n_inserted;) {
+                size_t j = i;
+                while (j + 1 < n_inserted && inserted_fd[j + 1] == inserted_fd[j] + 1)
+                        j++;
+                bool closed = false;
+#ifdef SYS_close_range
+                closed = syscall(SYS_close_range, (unsigned)inserted_fd[i], (unsigned)inserted_fd[j], 0U) == 0;
+#endif
+                for (size_t k = i; !closed && k <= j; k++) /* before Linux 5.9 */
+                        (void)close(inserted_fd[k]);
+                i = j + 1;
+        }
+        n_inserted = 0;
 }
 
 static int modules_load_chain(const struct modules *m, const struct module_chain *c) {

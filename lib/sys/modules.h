@@ -30,6 +30,8 @@ const char *modules_config_present(const char *root, char *buf, size_t n);
  * there (the kernel waits for a load of it in progress elsewhere first, so loaders cannot
  * race), or why it failed. */
 int modules_insert_file(const char *path);
+/* Close the files modules_insert_file() left open (it keeps them for one close_range()). */
+void modules_close_inserted(void);
 
 /* Load a module name or alias with its dependencies and softdeps. 0 when loaded, already
  * loaded or built in; -ENOENT when nothing in the tree has that name or alias. */
