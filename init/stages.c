@@ -650,7 +650,7 @@ static int run_hooks(struct boot *b, const char *point) {
         /* no directory, no hooks at this point: asked with the open() the boot has run
          * already; musl's scandir() and opendir() would be ~15 blocks qemu translates for
          * this alone (each ~10 us of user time under TCG) */
-        int dirfd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int dirfd = open_at_root(b->root, rel, O_RDONLY | O_DIRECTORY);
         if (dirfd < 0)
                 return 0;
         (void)close(dirfd);
