@@ -33,6 +33,10 @@ boot "$log" "$PAIOS_BASE_DISK" "$bench_initrd" "rauc.slot=A paios.boot.debug" --
 expect_booted "$log" A
 expect_line "$log" 'paios-init: module virtio_pci loaded' "the parent's debug line"
 expect_line "$log" 'paios-init: module ext4 loaded' "the child's debug line"
+# debug lines are printed by the kernel (its timestamp, the whole line), not written
+# through the tty, where the kernel's own messages can cut them
+expect_line "$log" '^\[ *[0-9]+\.[0-9]+\] paios-init: module ext4 loaded$' "the child's debug line, printed by the kernel"
+expect_line "$log" '^\[ *[0-9]+\.[0-9]+\] paios-init: module virtio_pci loaded$' "the parent's debug line, printed by the kernel"
 expect_no_line "$log" 'paios-init: modules: libkmod opened' "libkmod opened"
 expect_line "$log" 'paios-init: modules: by the plan mkinitramfs compiled, 11 files$' "the compiled load plan"
 
