@@ -79,9 +79,10 @@ void log_msg(int priority, const char *fmt, ...) {
          * shows those, so that the kernel prints them as it prints every other line. The
          * console is one device written two ways, through the tty and by the kernel's own
          * printing, and a line written through the tty can be cut by kernel messages
-         * printed meanwhile (in two runs of qemu-fault-modules out of eight, under load,
-         * the second loader's debug line written beside the virtio probe's messages was
-         * not found whole on the console); lines the kernel prints never cut each other. */
+         * printed meanwhile (twice in about twenty runs of qemu-fault-modules, both with
+         * other tests beside it, the second loader's debug line written beside the virtio
+         * probe's messages was not found whole on the console); lines the kernel prints
+         * never cut each other. */
         if (priority >= LOG_DEBUG && console_loglevel > LOG_INFO)
                 priority = LOG_INFO;
         /* "<30>paios-init: message\n" for the kernel log; the console gets it from the
