@@ -458,7 +458,6 @@ int stage_modules(struct boot *b) {
          * need its modules (stages watchdog, bootenv, data, mount-root). */
         unsigned worker[CONFIG_MODULES_MAX] = {0};
         int loaders = plan_module_loaders(b, worker);
-        b->modules_child = -1;
         if (loaders == 2)
                 modules_start_child(b, NULL, NULL, worker);
         /* present devices first: the root device is on the critical path, the

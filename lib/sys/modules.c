@@ -93,13 +93,6 @@ static int modules_lookup(struct modules *m, const char *name, const char *why, 
         return ctx ? kmod_module_new_from_lookup(ctx, name, ret) : r;
 }
 
-/* One read() for the load table: the benchmark's is 700 bytes, a product's a few KiB. */
-enum { MODULE_TABLE_READ = 8000 };
-
-/* The load table (lib/module-table.h), if the initramfs has one and it can be trusted
- * for this boot: a modprobe.d in the initramfs (options, install commands, softdeps the
- * table does not know) leaves everything to libkmod. Returns whether the file was read:
- * then the module directory exists, and modules_open() need not ask. */
 const char *modules_config_present(const char *root, char *buf, size_t n) {
         static const char *const configs[] = {"/etc/modprobe.d", "/lib/modprobe.d"};
         for (size_t i = 0; i < ELEMENTSOF(configs); i++)
@@ -108,6 +101,13 @@ const char *modules_config_present(const char *root, char *buf, size_t n) {
         return NULL;
 }
 
+/* One read() for the load table: the benchmark's is 700 bytes, a product's a few KiB. */
+enum { MODULE_TABLE_READ = 8000 };
+
+/* The load table (lib/module-table.h), if the initramfs has one and it can be trusted
+ * for this boot: a modprobe.d in the initramfs (options, install commands, softdeps the
+ * table does not know) leaves everything to libkmod. Returns whether the file was read:
+ * then the module directory exists, and modules_open() need not ask. */
 static bool modules_table_open(struct modules *m, const char *cmdline) {
         char path[PATH_MAX];
         if (format_text(path, sizeof path, "%s/%s", m->dir, MODULE_TABLE_FILE) >= (int)sizeof path)
