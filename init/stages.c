@@ -22,6 +22,7 @@
 #include "log.h"
 #include "macro.h"
 #include "module-table.h"
+#include "module-loader.h"
 #include "modules.h"
 #include "parse-util.h"
 #include "fs-mount.h"
@@ -330,16 +331,16 @@ static void load_configured_modules(struct boot *b, const struct compiled_module
         }
 }
 
-/* Start the second loader on the configured modules with worker[i] == 1. If it cannot be
- * forked, worker[] is set all to 0: this process loads them all, in the configured order. */
-static void modules_start_child(struct boot *b, const struct compiled_module_plan *mp, const char *dir,
-                                unsigned worker[]) {
+/* Start the second loader of a plan made here (libkmod's) on the configured modules with
+ * worker[i] == 1. If it cannot be forked, worker[] is set all to 0: this process loads
+ * them all, in the configured order. */
+static void modules_start_child(struct boot *b, unsigned worker[]) {
         /* _Fork() (POSIX.1-2024; musl and glibc 2.34+): fork() without the atfork handlers
          * and the libc locks around it, which a single-threaded PID 1 has no use for: 2
          * system calls and ~10 blocks of libc code fewer */
         b->modules_child = _Fork();
         if (b->modules_child == 0) {
-                load_configured_modules(b, mp, dir, worker, 1);
+                load_configured_modules(b, NULL, NULL, worker, 1);
                 _exit(0);
         }
         if (b->modules_child < 0) {
@@ -352,6 +353,74 @@ static void modules_start_child(struct boot *b, const struct compiled_module_pla
         for (size_t i = 0; i < b->config.n_modules; i++)
                 in_child += worker[i];
         log_info("modules: %zu of %zu configured loading in a second process", in_child, b->config.n_modules);
+}
+
+/* The second loader of a compiled plan (lib/sys/module-loader.h): the files of the
+ * configured modules with worker[i] == 1, in the plan's order, inserted by a process in
+ * this one's memory. What it did is read, and any module it could not load loaded here
+ * the planned way, when it is joined (modules_join()). */
+static struct module_loader compiled_loader;
+static bool compiled_loader_running;
+static bool compiled_loader_has[CONFIG_MODULES_MAX]; /* configured module i is the loader's */
+static char compiled_loader_paths[8 << 10]; /* the files' paths, one after the other */
+
+static void modules_start_compiled_child(struct boot *b, const struct compiled_module_plan *mp, const char *dir,
+                                         unsigned worker[]) {
+        _Static_assert((int)CONFIG_MODULES_MAX <= (int)MODULE_LOADER_MODULES_MAX, "a result per configured module");
+        struct module_loader *l = &compiled_loader;
+        size_t used = 0, in_child = 0;
+        pid_t pid = -ENAMETOOLONG;
+        l->n_files = 0;
+        for (size_t i = 0; i < b->config.n_modules; i++) {
+                compiled_loader_has[i] = worker[i] == 1;
+                if (worker[i] != 1)
+                        continue;
+                l->result[i] = 0;
+                in_child++;
+                for (size_t k = mp->first[i]; k < (size_t)mp->first[i] + mp->count[i]; k++) {
+                        char *path = compiled_loader_paths + used;
+                        int len = format_text(path, sizeof compiled_loader_paths - used, "%s/%s", dir, mp->files[k].path);
+                        if (len < 0 || (size_t)len >= sizeof compiled_loader_paths - used ||
+                            l->n_files >= MODULE_LOADER_FILES_MAX)
+                                goto in_turn;
+                        used += (size_t)len + 1;
+                        l->path[l->n_files] = path;
+                        l->module[l->n_files++] = (unsigned char)i;
+                }
+        }
+        pid = module_loader_start(l);
+        if (pid > 0) {
+                b->modules_child = pid;
+                compiled_loader_running = true;
+                log_info("modules: %zu of %zu configured loading in a second process", in_child, b->config.n_modules);
+                return;
+        }
+in_turn:
+        if (pid != -ENOSYS)
+                log_warn("second module loader: %s: loading them in turn", errno_text(-pid));
+        for (size_t i = 0; i < b->config.n_modules; i++)
+                worker[i] = 0;
+}
+
+/* The compiled loader's modules, once it is joined: each loaded, or loaded here the
+ * planned way (libkmod says what went wrong). ran: whether its results hold. */
+static void modules_finish_compiled_child(struct boot *b, bool ran) {
+        for (size_t i = 0; i < b->config.n_modules; i++) {
+                if (!compiled_loader_has[i])
+                        continue;
+                int r = ran ? compiled_loader.result[i] : -ECHILD;
+                if (r == 0) {
+                        log_debug("module %s loaded", b->config.modules[i]);
+                        continue;
+                }
+                log_debug("module %s by the compiled plan: %s; asking libkmod", b->config.modules[i], errno_text(-r));
+                if (!b->modules && (r = modules_open(b->root, b->cmdline_text, &b->modules)) < 0) {
+                        log_warn("module %s: %s", b->config.modules[i], errno_text(-r));
+                        continue;
+                }
+                load_configured_module(b, i);
+        }
+        compiled_loader_running = false;
 }
 
 /* Start loading the configured modules by the plan mkinitramfs compiled
@@ -400,7 +469,7 @@ static bool modules_start_compiled(struct boot *b) {
                 two |= worker[i] == 1;
         }
         if (two)
-                modules_start_child(b, &mp, dir, worker);
+                modules_start_compiled_child(b, &mp, dir, worker);
         load_configured_modules(b, &mp, dir, worker, 0);
         modules_close_inserted(); /* the child's close at its exit */
         return true;
@@ -429,10 +498,13 @@ static int plan_module_loaders(struct boot *b, unsigned worker[]) {
 static void modules_join(struct boot *b) {
         if (b->modules_child <= 0)
                 return;
-        int status;
-        while (waitpid(b->modules_child, &status, 0) < 0 && errno == EINTR)
-                ;
+        int r = module_loader_join(b->modules_child);
         b->modules_child = -1;
+        if (compiled_loader_running) {
+                if (r < 0)
+                        log_warn("second module loader: %s: loading its modules here", errno_text(-r));
+                modules_finish_compiled_child(b, r == 0);
+        }
 }
 
 int stage_modules(struct boot *b) {
@@ -459,7 +531,7 @@ int stage_modules(struct boot *b) {
         unsigned worker[CONFIG_MODULES_MAX] = {0};
         int loaders = plan_module_loaders(b, worker);
         if (loaders == 2)
-                modules_start_child(b, NULL, NULL, worker);
+                modules_start_child(b, worker);
         /* present devices first: the root device is on the critical path, the
          * filesystems are needed only once it is there */
         if (b->config.coldplug) {

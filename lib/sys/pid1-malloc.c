@@ -15,7 +15,8 @@
  * little code to run.
  *
  * Single-threaded by design: /init, its module-loading child and its modprobe mode never
- * create threads (neither do libblkid, libmount, libkmod or libubootenv).
+ * create threads (neither do libblkid, libmount, libkmod or libubootenv). The compiled
+ * plan's loader shares /init's memory but runs no libc code (lib/sys/module-loader.c).
  * tests/unit/test-pid1-malloc.c runs it on the host under PAIOS_ALLOC_TEST (prefixed
  * names, so the host's malloc stays).
  */

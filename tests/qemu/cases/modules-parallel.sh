@@ -1,7 +1,8 @@
 #!/bin/bash
 # The configured modules load on two loaders (lib/module-plan.h): the benchmark's job
 # (tests/bench/paios-bench.conf: the reference's explicit module list, no coldplug) puts
-# the ext4 chain in a child and the rest here, and boots. A watchdog driver that only the
+# the ext4 chain in a child and the rest here, and boots; a file of the child's share that
+# fails is loaded again by /init at the join, by libkmod, which says why. A watchdog driver that only the
 # child loads is still there when the watchdog is armed (the stage joins the child), and
 # the filesystems nobody listed come on the kernel's own request. Debug lines (each
 # module loaded) appear only with paios.boot.debug. The configured modules come from the
@@ -55,6 +56,25 @@ expect_line "$log" 'paios-init: module i6300esb by the compiled plan: .*; asking
 expect_line "$log" 'paios-init: module i6300esb: ' "libkmod's verdict"
 expect_line "$log" 'paios-init: watchdog /dev/watchdog: .*: booting without one' "the boot going on"
 expect_line "$log" 'paios-init: module ext4 loaded' "the other modules by the plan"
+
+# a file of the child's share that the kernel refuses (an empty ext4.ko): the second
+# loader (a process in /init's memory, lib/sys/module-loader.c) stops that chain and says
+# so through its results; /init, joining it, sends ext4 the planned way, libkmod says why,
+# and the slot cannot be mounted: one FATAL line, no hang
+kofile=$(gzip -dc "$bench_initrd" | cpio --quiet -t | grep '/ext4\.ko$')
+layer=$PAIOS_TEST_TMP/bad-child-module
+mkdir -p "$layer/$(dirname "$kofile")"
+: >"$layer/$kofile"
+bad_child_initrd=$PAIOS_TEST_TMP/bad-child-module-initramfs.img
+layer_initramfs "$bad_child_initrd" "$bench_initrd" "$layer"
+log=$PAIOS_TEST_TMP/bad-child-module.log
+boot "$log" "$PAIOS_BASE_DISK" "$bad_child_initrd" "rauc.slot=A paios.boot.debug paios.boot.failure-delay=0" --snapshot --watchdog
+expect_line "$log" 'paios-init: modules: 1 of 5 configured loading in a second process' "the ext4 chain in the child"
+expect_line "$log" 'paios-init: module ext4 by the compiled plan: .*; asking libkmod$' "the child's failure, read at the join"
+expect_line "$log" 'paios-init: module ext4: ' "libkmod's verdict"
+expect_line "$log" 'paios-init: module virtio_pci loaded' "the parent's share by the plan"
+expect_fatal "$log" 'mount-root: '
+expect_no_line "$log" '^PAIOS-TEST' "a slot's init ran"
 
 # a module option on the kernel command line is libkmod's to pass: that module (the
 # configuration's last) goes to libkmod, the others still come from the table
