@@ -305,29 +305,33 @@ static int load_compiled_module(const struct compiled_module_plan *mp, const cha
         return r;
 }
 
+/* Configured module i after its compiled files went in with result r: logged when loaded,
+ * else loaded the planned way (libkmod knows which of a chain were softdeps, whose errors
+ * do not count, and says what went wrong). */
+static void compiled_module_outcome(struct boot *b, size_t i, int r) {
+        if (r == 0) {
+                log_debug("module %s loaded", b->config.modules[i]);
+                return;
+        }
+        log_debug("module %s by the compiled plan: %s; asking libkmod", b->config.modules[i], errno_text(-r));
+        if (!b->modules && (r = modules_open(b->root, b->cmdline_text, &b->modules)) < 0) {
+                log_warn("module %s: %s", b->config.modules[i], errno_text(-r));
+                return;
+        }
+        load_configured_module(b, i);
+}
+
 /* Load the configured modules of one loader (worker[i] == which), in the configured order:
- * by the compiled plan mp (files under dir) if there is one, else as planned here. A module
- * whose compiled files fail goes the planned way (libkmod knows which of a chain were
- * softdeps, whose errors do not count, and says what went wrong). */
+ * by the compiled plan mp (files under dir) if there is one, else as planned here. */
 static void load_configured_modules(struct boot *b, const struct compiled_module_plan *mp, const char *dir,
                                     const unsigned worker[], unsigned which) {
         for (size_t i = 0; i < b->config.n_modules; i++) {
                 if (worker[i] != which)
                         continue;
-                if (mp) {
-                        int r = load_compiled_module(mp, dir, i);
-                        if (r == 0) {
-                                log_debug("module %s loaded", b->config.modules[i]);
-                                continue;
-                        }
-                        log_debug("module %s by the compiled plan: %s; asking libkmod", b->config.modules[i],
-                                  errno_text(-r));
-                        if (!b->modules && (r = modules_open(b->root, b->cmdline_text, &b->modules)) < 0) {
-                                log_warn("module %s: %s", b->config.modules[i], errno_text(-r));
-                                continue;
-                        }
-                }
-                load_configured_module(b, i);
+                if (mp)
+                        compiled_module_outcome(b, i, load_compiled_module(mp, dir, i));
+                else
+                        load_configured_module(b, i);
         }
 }
 
@@ -402,24 +406,11 @@ in_turn:
                 worker[i] = 0;
 }
 
-/* The compiled loader's modules, once it is joined: each loaded, or loaded here the
- * planned way (libkmod says what went wrong). ran: whether its results hold. */
+/* The compiled loader's modules, once it is joined (ran: whether its results hold). */
 static void modules_finish_compiled_child(struct boot *b, bool ran) {
-        for (size_t i = 0; i < b->config.n_modules; i++) {
-                if (!compiled_loader_has[i])
-                        continue;
-                int r = ran ? compiled_loader.result[i] : -ECHILD;
-                if (r == 0) {
-                        log_debug("module %s loaded", b->config.modules[i]);
-                        continue;
-                }
-                log_debug("module %s by the compiled plan: %s; asking libkmod", b->config.modules[i], errno_text(-r));
-                if (!b->modules && (r = modules_open(b->root, b->cmdline_text, &b->modules)) < 0) {
-                        log_warn("module %s: %s", b->config.modules[i], errno_text(-r));
-                        continue;
-                }
-                load_configured_module(b, i);
-        }
+        for (size_t i = 0; i < b->config.n_modules; i++)
+                if (compiled_loader_has[i])
+                        compiled_module_outcome(b, i, ran ? compiled_loader.result[i] : -ECHILD);
         compiled_loader_running = false;
 }
 
