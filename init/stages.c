@@ -379,7 +379,6 @@ static void modules_start_compiled_child(struct boot *b, const struct compiled_m
                 compiled_loader_has[i] = worker[i] == 1;
                 if (worker[i] != 1)
                         continue;
-                l->result[i] = 0;
                 in_child++;
                 for (size_t k = mp->first[i]; k < (size_t)mp->first[i] + mp->count[i]; k++) {
                         char *path = compiled_loader_paths + used;

@@ -44,11 +44,11 @@ static _Alignas(16) unsigned char module_loader_stack[16 << 10];
 pid_t module_loader_start(struct module_loader *l) {
         if (l->n_files > MODULE_LOADER_FILES_MAX)
                 return -E2BIG;
-        for (size_t k = 0; k < l->n_files; k++) {
+        for (size_t k = 0; k < l->n_files; k++)
                 if (l->module[k] >= MODULE_LOADER_MODULES_MAX)
                         return -EINVAL;
-                l->result[l->module[k]] = 0;
-        }
+        for (size_t i = 0; i < MODULE_LOADER_MODULES_MAX; i++)
+                l->result[i] = 0; /* a module with no file to insert is loaded */
         /* clone(CLONE_VM | SIGCHLD): a process of its own (its own descriptors, waited for
          * with waitpid() and counted as a child), in this one's memory, on its own stack,
          * as posix_spawn() starts the child it execs. The child calls module_loader_main()

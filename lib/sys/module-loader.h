@@ -13,8 +13,9 @@ struct module_loader {
         size_t n_files;
         const char *path[MODULE_LOADER_FILES_MAX];     /* absolute, in load order */
         unsigned char module[MODULE_LOADER_FILES_MAX]; /* the result a file counts for */
-        /* Written by the loader: 0, or why the first file of that module's chain that
-         * failed did (-EEXIST counts as loaded). A chain stops at its first failure. */
+        /* Set by module_loader_start() and the loader: 0, or why the first file of that
+         * module's chain that failed did (-EEXIST counts as loaded). A chain stops at its
+         * first failure. */
         int result[MODULE_LOADER_MODULES_MAX];
 };
 
