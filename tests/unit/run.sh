@@ -27,7 +27,7 @@ if [ $# -gt 0 ]; then
   tests=("$@")
 else
   tests=(keyfile cmdline devspec rauc-conf config plan bootenv data record module-plan module-table errno-text pid1-malloc
-    format compiled-config)
+    pid1-string format compiled-config)
 fi
 
 status=0
