@@ -25,6 +25,7 @@
 #include "log.h"
 #include "macro.h"
 #include "parse-util.h"
+#include "raw-syscall.h"
 #include "watchdog.h"
 
 /* renameat2() goes through syscall(): musl 1.2.3 has no wrapper, nor the flag in <stdio.h> */
@@ -579,22 +580,22 @@ static int apply_bind(const char *root, const struct mount_step *s, struct diag 
                 int r = path_join_root(p, sizeof p, root, s->source);
                 if (r < 0)
                         return r;
-                src = openat(AT_FDCWD, p, O_PATH | O_CLOEXEC);
-                if (src < 0) {
-                        if (errno == ENOENT)
-                                return 1; /* nothing to protect: the slot has no such path */
-                        return diag_fail(d, negative_errno(), "%s: %s", s->source, errno_text(errno));
-                }
+                src = raw_openat(AT_FDCWD, p, O_PATH | O_CLOEXEC);
+                if (src == -ENOENT)
+                        return 1; /* nothing to protect: the slot has no such path */
+                if (src < 0)
+                        return diag_fail(d, src, "%s: %s", s->source, errno_text(-src));
         }
         struct stat st;
-        if (fstat(src, &st) < 0)
-                return diag_fail(d, negative_errno(), "%s: %s", s->source, errno_text(errno));
+        int r = raw_fstatat(src, "", &st, AT_EMPTY_PATH);
+        if (r < 0)
+                return diag_fail(d, r, "%s: %s", s->source, errno_text(-r));
         _cleanup_close_ int tgt = open_target(root, s->target, S_ISDIR(st.st_mode));
         if (tgt < 0)
                 return diag_fail(d, tgt, "%s: %s", s->target,
                                  tgt == -ELOOP ? "a symbolic link on the way in the new root: refused" : errno_text(-tgt));
         struct stat tst;
-        if (fstat(tgt, &tst) < 0 || S_ISDIR(tst.st_mode) != S_ISDIR(st.st_mode))
+        if (raw_fstatat(tgt, "", &tst, AT_EMPTY_PATH) < 0 || S_ISDIR(tst.st_mode) != S_ISDIR(st.st_mode))
                 return diag_fail(d, -ENOTDIR, "%s and %s are not both directories or both files", s->source, s->target);
 
         /* bind through the descriptors: what was checked is what gets mounted */
@@ -605,7 +606,7 @@ static int apply_bind(const char *root, const struct mount_step *s, struct diag 
                 return diag_fail(d, negative_errno(), "bind %s on %s: %s", s->source, s->target, errno_text(errno));
         if (s->read_only) {
                 char target[PATH_MAX];
-                int r = path_join_root(target, sizeof target, root, s->target);
+                r = path_join_root(target, sizeof target, root, s->target);
                 if (r < 0 || mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
                         return diag_fail(d, r < 0 ? r : negative_errno(), "remount %s read-only: %s", s->target,
                                          errno_text(r < 0 ? -r : errno));

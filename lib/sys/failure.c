@@ -17,11 +17,13 @@
 #include "fileio.h"
 #include "log.h"
 #include "parse-util.h"
+#include "raw-syscall.h"
 
 void console_attach(const char *root) {
         /* which of 0, 1, 2 are open, in one system call (POLLNVAL: not open) */
         struct pollfd std[3] = {{.fd = STDIN_FILENO}, {.fd = STDOUT_FILENO}, {.fd = STDERR_FILENO}};
-        if (poll(std, 3, 0) >= 0 && !(std[0].revents & POLLNVAL) && !(std[1].revents & POLLNVAL) &&
+        struct timespec now = {0}; /* ppoll() itself: musl's poll() converts a timeout first */
+        if (raw_syscall4(SYS_ppoll, (long)std, 3, (long)&now, 0) >= 0 && !(std[0].revents & POLLNVAL) && !(std[1].revents & POLLNVAL) &&
             !(std[2].revents & POLLNVAL))
                 return;
         char p[PATH_MAX];

@@ -13,13 +13,14 @@
 
 #include "macro.h"
 #include "parse-util.h"
+#include "raw-syscall.h"
 
 int open_at_root(const char *root, const char *path, int flags) {
         char p[PATH_MAX];
         int r = path_join_root(p, sizeof p, root, path);
         if (r < 0)
                 return r;
-        return RET_NERRNO(openat(AT_FDCWD, p, flags | O_CLOEXEC | O_NOCTTY));
+        return raw_openat(AT_FDCWD, p, flags | O_CLOEXEC | O_NOCTTY);
 }
 
 int read_file_at_root(const char *root, const char *path, size_t max, char **ret, size_t *ret_len) {
@@ -86,9 +87,9 @@ int read_file_at_root_into(const char *root, const char *path, void *buf, size_t
 int read_sysfs_attr(int dirfd, const char *path, char *buf, size_t n) {
         if (n < 2)
                 return -EINVAL;
-        _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd = raw_openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
-                return negative_errno();
+                return fd;
         ssize_t k;
         do
                 k = read(fd, buf, n - 1);
@@ -108,9 +109,9 @@ int write_file_at_root(const char *root, const char *path, const char *s) {
         int r = path_join_root(p, sizeof p, root, path);
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = openat(AT_FDCWD, p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd = raw_openat(AT_FDCWD, p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
-                return negative_errno();
+                return fd;
         size_t n = strlen(s);
         ssize_t w = write(fd, s, n);
         if (w < 0)
@@ -198,7 +199,8 @@ int mkdir_p_at_root(const char *root, const char *path, unsigned mode) {
         } else if (errno != EEXIST)
                 return negative_errno();
         struct stat st;
-        if (stat(p, &st) < 0)
-                return negative_errno();
+        r = raw_fstatat(AT_FDCWD, p, &st, 0);
+        if (r < 0)
+                return r;
         return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }

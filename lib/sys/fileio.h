@@ -19,7 +19,7 @@ static inline void closedirp(DIR **d) {
 }
 
 /* openat(AT_FDCWD, root+path, flags | O_CLOEXEC | O_NOCTTY): the descriptor or a negative
- * errno. */
+ * errno. No O_CREAT: there is no mode. */
 int open_at_root(const char *root, const char *path, int flags);
 /* Read root+path, at most max bytes (-EFBIG beyond), NUL-terminated. */
 int read_file_at_root(const char *root, const char *path, size_t max, char **ret, size_t *ret_len);

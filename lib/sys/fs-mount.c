@@ -12,7 +12,8 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h> /* ST_RDONLY */
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "format.h"
 #include "macro.h"
 #include "parse-util.h"
+#include "raw-syscall.h"
 
 /* The API filesystems, as systemd mounts them (src/shared/mount-setup.c). */
 static const struct api_mount {
@@ -39,18 +41,19 @@ int mount_api_filesystems(const char *root, struct diag *d) {
         /* their parent: a mount point has another device than it (true for the API
          * filesystems, which are never bind mounts of their parent) */
         struct stat top;
-        if (stat(root, &top) < 0)
-                return diag_fail(d, negative_errno(), "%s: %s", root, errno_text(errno));
+        int r = raw_fstatat(AT_FDCWD, root, &top, 0);
+        if (r < 0)
+                return diag_fail(d, r, "%s: %s", root, errno_text(-r));
         for (size_t i = 0; i < ELEMENTSOF(api_mounts); i++) {
                 const struct api_mount *m = &api_mounts[i];
                 char target[PATH_MAX];
-                int r = path_join_root(target, sizeof target, root, m->target);
+                r = path_join_root(target, sizeof target, root, m->target);
                 if (r < 0)
                         return diag_fail(d, r, "mount %s: path too long", m->target);
                 /* a stat and the mount when the directory is there, as in every initramfs
                  * mkinitramfs makes (each system call costs ~15 us of user time under TCG) */
                 struct stat st;
-                if (stat(target, &st) < 0) {
+                if (raw_fstatat(AT_FDCWD, target, &st, 0) < 0) {
                         r = mkdir_p_at_root(root, m->target, 0755);
                         if (r < 0)
                                 return diag_fail(d, r, "mkdir %s: %s", target, errno_text(-r));
@@ -67,8 +70,9 @@ int mount_api_filesystems(const char *root, struct diag *d) {
 
 bool mount_is_read_only(const char *root, const char *path) {
         char p[PATH_MAX];
-        struct statvfs sv;
-        return path_join_root(p, sizeof p, root, path) == 0 && statvfs(p, &sv) == 0 && (sv.f_flag & ST_RDONLY);
+        /* statfs(), not statvfs(): the same flags, without musl's copy into another struct */
+        struct statfs sfs;
+        return path_join_root(p, sizeof p, root, path) == 0 && statfs(p, &sfs) == 0 && (sfs.f_flags & ST_RDONLY);
 }
 
 int umount_at_root(const char *root, const char *path) {
@@ -123,9 +127,9 @@ static int split_options(const char *options, unsigned long *ret_flags, char **r
 }
 
 static int block_device_set_ro(const char *device) {
-        _cleanup_close_ int fd = openat(AT_FDCWD, device, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd = raw_openat(AT_FDCWD, device, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
-                return negative_errno();
+                return fd;
         int one = 1;
         return RET_NERRNO(ioctl(fd, BLKROSET, &one));
 }
@@ -193,7 +197,7 @@ int mount_step_apply(const char *root, const struct mount_step *s, struct diag *
                 char dev[PATH_MAX], link[64];
                 const char *to = s->source;
                 struct stat st;
-                if (path_join_root(dev, sizeof dev, root, s->source) == 0 && stat(dev, &st) == 0 &&
+                if (path_join_root(dev, sizeof dev, root, s->source) == 0 && raw_fstatat(AT_FDCWD, dev, &st, 0) == 0 &&
                     S_ISBLK(st.st_mode)) {
                         (void)format_text(link, sizeof link, "/dev/block/%u:%u", major(st.st_rdev), minor(st.st_rdev));
                         to = link;

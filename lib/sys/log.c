@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "format.h"
 #include "parse-util.h"
+#include "raw-syscall.h"
 
 static int kmsg_fd = -1;
 static int console_fd = -1;
@@ -125,7 +126,7 @@ void log_diag_warnings(const char *context, const struct diag *d) {
  * the first call, 50 blocks of code qemu translates once (about 0.5 ms of user time under
  * TCG) for the dozen and a half reads a boot makes, which cost ~15 us each as calls. */
 static int clock_read(clockid_t clock, struct timespec *ts) {
-        return (int)syscall(SYS_clock_gettime, clock, ts);
+        return (int)raw_syscall3(SYS_clock_gettime, clock, (long)ts, 0);
 }
 
 unsigned long log_cpu_us(void) {

@@ -9,21 +9,13 @@
 #include <sys/wait.h>
 
 #include "macro.h"
+#include "raw-syscall.h"
 
 #if defined(__aarch64__)
 
 /* The loader shares this process's memory, its libc state and its thread pointer included:
  * it must not touch errno, the allocator or anything else of the libc. So it makes raw
- * system calls, and its code is these few lines. */
-static long raw_syscall3(long nr, long a, long b, long c) {
-        register long x8 __asm__("x8") = nr;
-        register long x0 __asm__("x0") = a;
-        register long x1 __asm__("x1") = b;
-        register long x2 __asm__("x2") = c;
-        __asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
-        return x0;
-}
-
+ * system calls (lib/sys/raw-syscall.h), and its code is these few lines. */
 static __attribute__((noinline)) int module_loader_main(struct module_loader *l) {
         for (size_t k = 0; k < l->n_files; k++) {
                 int *result = &l->result[l->module[k]];

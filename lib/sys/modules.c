@@ -23,6 +23,7 @@
 #include "macro.h"
 #include "module-table.h"
 #include "parse-util.h"
+#include "raw-syscall.h"
 
 struct modules {
         struct kmod_ctx *ctx; /* opened on first need: the load table answers most boots alone */
@@ -219,10 +220,10 @@ static const struct module_chain *modules_table_chain(const struct modules *m, c
 
 /* finit_module() of path; its descriptor, once open, goes to *ret_fd for the caller to close. */
 static int insert_file_fd(const char *path, const char *options, int *ret_fd) {
-        *ret_fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+        *ret_fd = raw_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
         if (*ret_fd < 0)
-                return negative_errno();
-        return RET_NERRNO((int)syscall(SYS_finit_module, *ret_fd, options ? options : "", 0));
+                return *ret_fd;
+        return (int)raw_syscall3(SYS_finit_module, *ret_fd, (long)(options ? options : ""), 0);
 }
 
 static int insert_file(const char *path, const char *options) {
@@ -263,7 +264,7 @@ void modules_close_inserted(void) {
                         j++;
                 bool closed = false;
 #ifdef SYS_close_range
-                closed = syscall(SYS_close_range, (unsigned)inserted_fd[i], (unsigned)inserted_fd[j], 0U) == 0;
+                closed = raw_syscall3(SYS_close_range, inserted_fd[i], inserted_fd[j], 0) == 0;
 #endif
                 for (size_t k = i; !closed && k <= j; k++) /* before Linux 5.9 */
                         (void)close(inserted_fd[k]);

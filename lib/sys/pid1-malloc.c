@@ -26,6 +26,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "raw-syscall.h"
+
 enum {
         ALLOC_HEADER = 16,    /* in front of every block: keeps blocks 16-byte aligned */
         ALLOC_MIN_SHIFT = 5,  /* the smallest block, 32 B with its header */
@@ -86,10 +88,17 @@ static void free_list_push(void *block, int class) {
         free_lists[class] = f;
 }
 
+/* Fresh zeroed pages, or NULL. By system call: musl's mmap() checks for and waits on
+ * locks this process never takes (lib/sys/raw-syscall.h). */
+static void *pages_map(size_t len) {
+        long m = raw_syscall6(SYS_mmap, 0, (long)len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        return m < 0 ? NULL : (void *)m; /* user addresses are below 2^63; errors are -4095..-1 */
+}
+
 /* A new chunk; what is left of the old one goes to the free lists, largest blocks first. */
 static int chunk_refill(void) {
-        void *c = mmap(NULL, ALLOC_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (c == MAP_FAILED)
+        void *c = pages_map(ALLOC_CHUNK);
+        if (!c)
                 return -ENOMEM;
         for (int class = ALLOC_CLASSES - 1; class >= 0 && chunk_next; class--) {
                 size_t size = (size_t)1 << (class + ALLOC_MIN_SHIFT);
@@ -111,8 +120,8 @@ static void *alloc_malloc(size_t n) {
                         return NULL;
                 }
                 size_t len = (n + ALLOC_HEADER + ALLOC_PAGE - 1) & ~(size_t)(ALLOC_PAGE - 1);
-                void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-                if (m == MAP_FAILED) {
+                void *m = pages_map(len);
+                if (!m) {
                         errno = ENOMEM;
                         return NULL;
                 }

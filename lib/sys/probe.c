@@ -18,6 +18,7 @@
 #include "format.h"
 #include "macro.h"
 #include "parse-util.h"
+#include "raw-syscall.h"
 
 /* What getdents64() fills a buffer with: records of the kernel's struct linux_dirent64,
  * a 64-bit inode and offset, the record's length, a type byte and the name. */
@@ -161,9 +162,9 @@ int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_
         /* getdents64() itself: opendir() is musl's open(), which follows O_CLOEXEC with an
          * fcntl() (a system call, ~10 us under emulation), and its calloc(), readdir() and
          * closedir() are code no other stage of a boot runs (README) */
-        _cleanup_close_ int classfd = openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int classfd = raw_openat(AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (classfd < 0)
-                return negative_errno();
+                return classfd;
         /* label and UUID need blkid to open the device: empty ones are skipped first */
         bool probes_content = spec->kind == DEVSPEC_LABEL || spec->kind == DEVSPEC_UUID;
 
@@ -174,7 +175,7 @@ int probe_resolve(const char *root, const struct devspec *spec, char *ret, size_
         unsigned matches = 0;
         char dents[2048]; /* readdir()'s buffer in musl: as many calls */
         long got;
-        while ((got = syscall(SYS_getdents64, classfd, dents, sizeof dents)) > 0)
+        while ((got = raw_syscall3(SYS_getdents64, classfd, (long)dents, sizeof dents)) > 0)
                 for (long off = 0; off < got;) {
                         const char *d_name = dents + off + DIRENT64_NAME;
                         unsigned short reclen;

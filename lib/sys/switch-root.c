@@ -22,6 +22,7 @@
 #include "macro.h"
 #include "parse-util.h"
 #include "plan.h"
+#include "raw-syscall.h"
 
 const char *const switch_root_moved[4] = {"/dev", "/proc", "/sys", "/run"};
 
@@ -32,8 +33,7 @@ static int open_in_root(int rootfd, const char *path) {
                 .flags = (unsigned long long)(O_PATH | O_CLOEXEC),
                 .resolve = RESOLVE_IN_ROOT,
         };
-        long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof how);
-        return fd < 0 ? negative_errno() : (int)fd;
+        return (int)raw_syscall4(SYS_openat2, rootfd, (long)path, (long)&how, sizeof how);
 }
 
 static int check_init(int rootfd, const char *path) {
@@ -41,8 +41,9 @@ static int check_init(int rootfd, const char *path) {
         if (fd < 0)
                 return fd;
         struct stat st;
-        if (fstat(fd, &st) < 0)
-                return negative_errno();
+        int r = raw_fstatat(fd, "", &st, AT_EMPTY_PATH);
+        if (r < 0)
+                return r;
         if (!S_ISREG(st.st_mode))
                 return -EISDIR;
         if (!(st.st_mode & 0111))
@@ -51,19 +52,18 @@ static int check_init(int rootfd, const char *path) {
 }
 
 int switch_root_check(const char *newroot, const char *init, char *ret_init, size_t n, struct diag *d) {
-        _cleanup_close_ int rootfd = openat(AT_FDCWD, newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int rootfd = raw_openat(AT_FDCWD, newroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (rootfd < 0)
-                return diag_fail(d, negative_errno(), "new root %s: %s", newroot, errno_text(errno));
+                return diag_fail(d, rootfd, "new root %s: %s", newroot, errno_text(-rootfd));
 
         for (size_t i = 0; i < ELEMENTSOF(switch_root_moved); i++) {
                 /* No symbolic links here: a mount on a link would land wherever it points.
                  * One component each ("/dev"), so an lstat in the new root is all it takes
                  * (one system call where an open and a close were two). */
                 struct stat st;
-                int r = fstatat(rootfd, switch_root_moved[i] + 1, &st, AT_SYMLINK_NOFOLLOW) < 0 ? negative_errno()
-                        : S_ISLNK(st.st_mode)                                                      ? -ELOOP
-                        : !S_ISDIR(st.st_mode)                                                     ? -ENOTDIR
-                                                                                                   : 0;
+                int r = raw_fstatat(rootfd, switch_root_moved[i] + 1, &st, AT_SYMLINK_NOFOLLOW);
+                if (r == 0)
+                        r = S_ISLNK(st.st_mode) ? -ELOOP : !S_ISDIR(st.st_mode) ? -ENOTDIR : 0;
                 if (r < 0)
                         return diag_fail(d, r, "new root has no directory %s to move %s onto: %s", switch_root_moved[i],
                                          switch_root_moved[i], errno_text(-r));

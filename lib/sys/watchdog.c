@@ -10,6 +10,7 @@
 
 #include "macro.h"
 #include "parse-util.h"
+#include "raw-syscall.h"
 
 int watchdog_arm(const char *root, const char *device, unsigned timeout_s, unsigned *ret_timeout_s) {
         char p[PATH_MAX];
@@ -17,9 +18,9 @@ int watchdog_arm(const char *root, const char *device, unsigned timeout_s, unsig
         if (r < 0)
                 return r;
         /* opening starts the timer */
-        _cleanup_close_ int fd = openat(AT_FDCWD, p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+        _cleanup_close_ int fd = raw_openat(AT_FDCWD, p, O_WRONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
-                return negative_errno();
+                return fd;
         int t = (int)timeout_s;
         if (timeout_s > 0) {
                 /* The kernel's WDIOC_SETTIMEOUT pings the device and writes back the timeout
