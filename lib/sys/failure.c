@@ -22,9 +22,11 @@
 void console_attach(const char *root) {
         /* which of 0, 1, 2 are open, in one system call (POLLNVAL: not open) */
         struct pollfd std[3] = {{.fd = STDIN_FILENO}, {.fd = STDOUT_FILENO}, {.fd = STDERR_FILENO}};
-        struct timespec now = {0}; /* ppoll() itself: musl's poll() converts a timeout first */
-        if (raw_syscall4(SYS_ppoll, (long)std, 3, (long)&now, 0) >= 0 && !(std[0].revents & POLLNVAL) && !(std[1].revents & POLLNVAL) &&
-            !(std[2].revents & POLLNVAL))
+        /* ppoll() itself: musl's poll() converts a timeout first. No signal mask, so the
+         * kernel reads no mask size (its fifth argument). */
+        struct timespec now = {0};
+        if (raw_syscall4(SYS_ppoll, (long)std, 3, (long)&now, 0) >= 0 && !(std[0].revents & POLLNVAL) &&
+            !(std[1].revents & POLLNVAL) && !(std[2].revents & POLLNVAL))
                 return;
         char p[PATH_MAX];
         if (path_join_root(p, sizeof p, root, "/dev/console") < 0)

@@ -7,14 +7,14 @@
  * a 256-bit set (strspn, strcspn) or in unrolled assembly (memcpy, memset), 10-19 basic
  * blocks each, where a loop is 2-5. /init runs them on strings of a few dozen bytes and
  * structures of a few KiB. Under qemu's TCG what a boot costs in user time is mostly the
- * code it runs for the first time, each basic block translated once: 12-19 us a block on
- * the 2-core Intel host of README "Figures" (stage configure run a second time in the same
- * boot: 0.6 ms against 6.3 ms, 300 blocks). musl's versions came to 96 blocks up to the
+ * code it runs for the first time, translated once: 2.5-3 us an instruction on the 2-core
+ * Intel host of README "Figures" (stage configure run a second time in the same boot: 0.6
+ * ms against 6.3 ms). musl's versions came to 96 blocks, about 430 instructions, up to the
  * switch (scripts/profile-init). memmove and memcmp stay musl's (byte loops already, or
  * not on the boot's path).
  *
  * The file is built with -fno-builtin -fno-tree-loop-distribute-patterns (CMakeLists.txt,
- * and the attribute below, which link-time optimization keeps with each function):
+ * and STRING_NO_LIBCALL on each function, which link-time optimization keeps with it):
  * otherwise GCC turns a loop below into a call of the very function it implements.
  * noinline: link-time optimization would otherwise copy a loop into every caller, each
  * copy blocks of its own to translate. tests/unit/test-pid1-string.c runs them on the
@@ -26,7 +26,7 @@
 #if defined(__GNUC__) && !defined(__clang__)
 #define STRING_NO_LIBCALL __attribute__((noinline, optimize("no-tree-loop-distribute-patterns")))
 #else
-#define STRING_NO_LIBCALL __attribute__((noinline)) /* clang: -fno-builtin is enough */
+#define STRING_NO_LIBCALL __attribute__((noinline)) /* clang builds only the unit tests */
 #endif
 #ifdef PAIOS_STRING_TEST
 #define STRING_NAME(name) test_##name

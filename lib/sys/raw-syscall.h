@@ -3,11 +3,12 @@
  * result as the kernel returns it, a negative errno on failure (the house convention), and
  * errno left alone.
  *
- * Why: musl's wrappers do work of their own on the way. syscall() is variadic and saves
- * every argument register, fstatat() copies the kernel's struct stat into its own field by
- * field, mmap() checks and waits for a lock /init never takes. Under qemu's TCG each
- * instruction run for the first time is translated, ~2.5 us of user time a boot on the
- * 2-core Intel host of README "Figures": those four came to 160 instructions. And the
+ * Why: musl's wrappers do work of their own on the way. syscall() and openat() are
+ * variadic and save every argument register, fstatat() copies the kernel's struct stat
+ * into its own field by field, mmap() checks and waits for a lock /init never takes. Under
+ * qemu's TCG each instruction run for the first time is translated, 2.5-3 us of user time
+ * on the 2-core Intel host of README "Figures": taking them off the boot's path took 239
+ * instructions off what qemu translates (scripts/profile-init). And the
  * second module loader, which shares /init's memory, must not touch errno at all
  * (lib/sys/module-loader.c).
  *
